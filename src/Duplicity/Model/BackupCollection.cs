@@ -1,0 +1,70 @@
+namespace DuplicityChecks.Duplicity.Model;
+
+/// <summary>
+/// What a source knows about one backup (one destination / one archive-dir name): chains, incomplete and
+/// orphaned sets, warnings, lock holder, and where it came from. Truth rules (design.md):
+/// the last complete backup is the newest set whose manifest is final; the last backup is the end of the
+/// primary chain; the last full is the start of the newest chain.
+/// </summary>
+public sealed class BackupCollection
+{
+    /// <summary>A short name for output: the archive-dir name (--name or md5 of the URL) or the job.</summary>
+    public required string Name { get; init; }
+
+    public required BackupSourceKind Source { get; init; }
+
+    /// <summary>The file, directory or command the collection was read from (secrets masked by the caller).</summary>
+    public required string SourceDescription { get; init; }
+
+    /// <summary>duplicity's version when the source shows it.</summary>
+    public string? DuplicityVersion { get; init; }
+
+    public IReadOnlyList<BackupChain> Chains { get; init; } = [];
+
+    /// <summary>Sets that are not complete: counted from .part manifests, or duplicity's incomplete-sets-num.</summary>
+    public int IncompleteSets { get; init; }
+
+    /// <summary>Backup sets not part of any chain (duplicity's orphaned-sets-num).</summary>
+    public int OrphanedSets { get; init; }
+
+    /// <summary>Incomplete sets known individually (archive dir: from the .part manifest names).</summary>
+    public IReadOnlyList<BackupSet> IncompleteSetList { get; init; } = [];
+
+    /// <summary>Warnings duplicity printed with the collection (orphaned signatures, missing difftars...).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The running process that holds the lock, if known.</summary>
+    public LockHolder? Lock { get; init; }
+
+    /// <summary>
+    /// Set when the source cannot tell which listed set is the newest complete one (3.1.0 lists an
+    /// incomplete set as the newest row of its chain): the newest set is then not trusted as complete.
+    /// </summary>
+    public bool NewestSetMayBeIncomplete { get; init; }
+
+    public BackupChain? PrimaryChain => Chains.LastOrDefault(c => c.Kind == ChainKind.Primary);
+
+    public int BackupSets => Chains.Sum(c => c.Sets.Count);
+
+    public int Volumes => Chains.Sum(c => c.Volumes);
+
+    /// <summary>Every set of every chain, oldest first.</summary>
+    public IEnumerable<BackupSet> AllSets => Chains.SelectMany(c => c.Sets).OrderBy(s => s.Time);
+
+    /// <summary>
+    /// The newest set whose manifest is final. Prefers the primary chain (what duplicity would restore
+    /// from); without one, the newest complete set of any chain.
+    /// </summary>
+    public BackupSet? LastCompleteBackup
+    {
+        get
+        {
+            var candidates = (PrimaryChain is { } p ? p.Sets : AllSets).Where(s => s.Complete).OrderBy(s => s.Time).ToList();
+            if (NewestSetMayBeIncomplete && candidates.Count > 0) candidates.RemoveAt(candidates.Count - 1);
+            return candidates.Count > 0 ? candidates[^1] : null;
+        }
+    }
+
+    /// <summary>The newest complete full backup set (the start of the newest usable chain).</summary>
+    public BackupSet? LastCompleteFull => AllSets.Where(s => s.IsFull && s.Complete).OrderBy(s => s.Time).LastOrDefault();
+}

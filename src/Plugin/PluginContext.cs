@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Serilog;
+
+namespace DuplicityChecks.Plugin;
+
+/// <summary>
+/// What a running check gets from the runner: its options, the evaluation time (--now), verbosity, the
+/// diagnostics logger, a cancellation token tied to the timeout and SIGTERM, the secret masker, and the
+/// current stage (named in a timeout message).
+/// </summary>
+public sealed class PluginContext
+{
+    private string _stage = "starting";
+
+    internal PluginContext(ParsedOptions options, DateTimeOffset now, int verbosity, ILogger log, SecretMasker masker, CancellationToken cancellation, TimeSpan timeout)
+    {
+        Options = options;
+        Now = now;
+        Verbosity = verbosity;
+        Log = log;
+        Secrets = masker;
+        Cancellation = cancellation;
+        Timeout = timeout;
+    }
+
+    public ParsedOptions Options { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public int Verbosity { get; }
+
+    public ILogger Log { get; }
+
+    public SecretMasker Secrets { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>What the check is doing now, e.g. "waiting for duplicity collection-status".</summary>
+    public string CurrentStage => Volatile.Read(ref _stage);
+
+    /// <summary>Names a stage for timeout messages and logs how long it took (at -vv).</summary>
+    public IDisposable Stage(string description)
+    {
+        var previous = Volatile.Read(ref _stage);
+        Volatile.Write(ref _stage, description);
+        return new StageScope(this, description, previous);
+    }
+
+    private sealed class StageScope(PluginContext context, string description, string previous) : IDisposable
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+
+        public void Dispose()
+        {
+            context.Log.Debug("{Stage:l} took {Ms} ms", description, Stopwatch.GetElapsedTime(_start).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+            Volatile.Write(ref context._stage, previous);
+        }
+    }
+}

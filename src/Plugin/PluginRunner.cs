@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace DuplicityChecks.Plugin;
+
+/// <summary>
+/// Owns the process contract: parses options, runs the check under its own timeout and SIGTERM handling,
+/// turns every exception into UNKNOWN (stack trace only at -vvv), writes stdout exactly once and returns the
+/// exit code (0-3, never anything else). Nothing is written to stderr.
+/// </summary>
+public static class PluginRunner
+{
+    /// <summary>How long a cancelled check gets to stop its children before the result is printed anyway.</summary>
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(800);
+
+    public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
+    {
+        // Defence in depth: a library that writes to Console.Error writes nowhere.
+        Console.SetError(TextWriter.Null);
+        var masker = new SecretMasker();
+        var verbosity = 0;
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            // A crash on another thread: still one UNKNOWN line and exit 3, never the runtime's stderr trace.
+            Write(PluginOutput.Render(plugin.Service, CheckResult.Unknown(Describe(e.ExceptionObject as Exception)), verbosity, null, masker));
+            Environment.Exit((int)ServiceState.Unknown);
+        };
+
+        var all = plugin.Options.Concat(StandardOptions.For(plugin)).ToList();
+        ParsedOptions options;
+        DateTimeOffset now;
+        TimeSpan timeout;
+        try
+        {
+            options = CommandLine.Parse(args, all);
+            if (options.Has("help")) return Finish(HelpText.Full(plugin, all) + "\n");
+            if (options.Has("version")) return Finish(HelpText.Version(plugin) + "\n");
+            verbosity = Math.Min(options.Count("verbose"), 3);
+            now = options.Get("now") is { } n ? EvaluationTime.Parse(n) : DateTimeOffset.UtcNow;
+            var t = options.Get("timeout");
+            var seconds = t is null ? plugin.DefaultTimeoutSeconds : Duration.ParseSeconds(t, "--timeout");
+            if (seconds <= 0 || seconds > 86400) throw new UsageException($"--timeout: {t} must be between 1 s and 1 d");
+            timeout = TimeSpan.FromSeconds(seconds);
+        }
+        catch (UsageException e)
+        {
+            return UsageError(plugin, all, e.Message, masker);
+        }
+
+        var debugLog = options.Get("debug-log");
+        var sink = verbosity >= 2 || debugLog is not null ? new MemorySink(withExceptions: verbosity >= 3) : null;
+        // No sink, no Serilog pipeline: default runs pay nothing for diagnostics.
+        ILogger logger = sink is null ? Logger.None : new LoggerConfiguration()
+            .MinimumLevel.Is(verbosity >= 3 || debugLog is not null ? LogEventLevel.Verbose : LogEventLevel.Debug)
+            .WriteTo.Sink(sink)
+            .CreateLogger();
+
+        using var cts = new CancellationTokenSource();
+        var context = new PluginContext(options, now, verbosity, logger, masker, cts.Token, timeout);
+        logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
+
+        var interrupted = "";
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true; // we exit ourselves, with our own UNKNOWN line
+            interrupted = "terminated by SIGTERM";
+            cts.Cancel();
+        });
+
+        CheckResult result;
+        Exception? failure = null;
+        var work = Task.Run(() => check(context), cts.Token);
+        try
+        {
+            var finished = Task.WaitAny([work], timeout) == 0 && !cts.IsCancellationRequested;
+            if (!finished)
+            {
+                if (interrupted.Length == 0) interrupted = $"timed out after {FormatSeconds(timeout.TotalSeconds)} s";
+                var stage = context.CurrentStage;
+                cts.Cancel();
+                // Give the check the chance to kill what it started (process trees) before we report.
+                try { work.Wait(CancelGrace); } catch (AggregateException) { }
+                result = CheckResult.Unknown($"{interrupted} {stage}");
+            }
+            else
+            {
+                result = work.GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = e is AggregateException { InnerException: { } inner } ? inner : e;
+            if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
+            if (failure is OperationCanceledException && interrupted.Length > 0)
+                result = CheckResult.Unknown($"{interrupted} {context.CurrentStage}");
+            else
+                result = CheckResult.Unknown(Describe(failure));
+            logger.Error(failure, "check failed");
+        }
+
+        var diagnostics = sink?.Lines ?? [];
+        var shown = new List<string>(verbosity >= 2 ? diagnostics : []);
+        if (verbosity >= 3 && failure is not null && shown.All(l => !l.Contains(failure.StackTrace ?? "\u0000", StringComparison.Ordinal)))
+            shown.Add(failure.ToString());
+        var text = PluginOutput.Render(plugin.Service, result, verbosity, shown, masker, verbosity >= 2 ? 64 * 1024 : PluginOutput.DefaultMaxBytes);
+        if (debugLog is not null) WriteDebugLog(debugLog, diagnostics, masker);
+        Write(text);
+        return (int)result.State;
+    }
+
+    private static int UsageError(PluginDefinition plugin, IReadOnlyList<OptionSpec> all, string message, SecretMasker masker)
+    {
+        var text = masker.Mask($"{plugin.Service} UNKNOWN - usage error: {PluginOutput.Sanitise(message)}\n{HelpText.Usage(plugin, all)}\n");
+        return Finish(text);
+    }
+
+    private static int Finish(string text)
+    {
+        Write(text);
+        return (int)ServiceState.Unknown;
+    }
+
+    /// <summary>The exception as one line: CheckException messages as they are, others with their type.</summary>
+    private static string Describe(Exception? e) => e switch
+    {
+        null => "internal error",
+        CheckException c => c.Message,
+        UnauthorizedAccessException u => $"permission denied: {u.Message}",
+        IOException io => $"I/O error: {io.Message}",
+        _ => $"internal error: {e.GetType().Name}: {e.Message}",
+    };
+
+    private static string FormatSeconds(double s) => s.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static void WriteDebugLog(string path, IReadOnlyList<string> lines, SecretMasker masker)
+    {
+        try
+        {
+            var sb = new StringBuilder();
+            foreach (var l in lines) sb.Append(masker.Mask(l)).Append('\n');
+            File.AppendAllText(path, sb.ToString());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The debug log is an aid, never a reason to change the check's verdict.
+        }
+    }
+
+    private static readonly object WriteLock = new();
+    private static bool _written;
+
+    /// <summary>The only place that writes to stdout; it writes once.</summary>
+    private static void Write(string text)
+    {
+        lock (WriteLock)
+        {
+            if (_written) return;
+            _written = true;
+            var bytes = Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n");
+            using var stdout = Console.OpenStandardOutput();
+            try
+            {
+                stdout.Write(bytes);
+                stdout.Flush();
+            }
+            catch (IOException)
+            {
+                // The reader went away (closed pipe): nothing left to tell anyone.
+            }
+        }
+    }
+}

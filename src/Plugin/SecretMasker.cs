@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace DuplicityChecks.Plugin;
+
+/// <summary>
+/// Masks secrets before anything is printed: passwords inside URLs (<c>scheme://user:secret@host</c>),
+/// <c>PASSPHRASE=</c>-style assignments, and every secret value registered by the check (for example the
+/// PASSPHRASE found in a job's environment). Applied to all output as the last step, at every verbosity.
+/// </summary>
+public sealed partial class SecretMasker
+{
+    public const string Placeholder = "***";
+
+    public static readonly SecretMasker Empty = new();
+
+    private readonly List<string> _values = [];
+
+    public void Register(string? secret)
+    {
+        // Very short values would mask innocent text; they are still removed from URLs and assignments.
+        if (string.IsNullOrEmpty(secret) || secret.Length < 4) return;
+        lock (_values)
+        {
+            if (!_values.Contains(secret)) _values.Add(secret);
+            _values.Sort((a, b) => b.Length.CompareTo(a.Length));
+        }
+    }
+
+    public string Mask(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        var result = MaskUrlPasswords(text);
+        result = AssignmentPattern().Replace(result, m => m.Groups[1].Value + Placeholder);
+        lock (_values)
+            foreach (var v in _values)
+                result = result.Replace(v, Placeholder, StringComparison.Ordinal);
+        return result;
+    }
+
+    /// <summary>Replaces the password part of every <c>scheme://user:password@</c> in the text.</summary>
+    public static string MaskUrlPasswords(string text)
+        => text.Contains("://", StringComparison.Ordinal) ? UrlPasswordPattern().Replace(text, m => m.Groups[1].Value + Placeholder + "@") : text;
+
+    // scheme://user:password@ (the password may hold anything but whitespace, '@' is taken greedily up to the
+    // last '@' before the host so that passwords containing '@' are masked whole).
+    [GeneratedRegex(@"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)[^\s/]*@", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlPasswordPattern();
+
+    [GeneratedRegex(@"\b((?:PASSPHRASE|SIGN_PASSPHRASE|FTP_PASSWORD|[A-Z_]*(?:PASSWORD|SECRET|TOKEN|SECRET_ACCESS_KEY))\s*[=:]\s*)(""[^""]*""|'[^']*'|\S+)", RegexOptions.CultureInvariant)]
+    private static partial Regex AssignmentPattern();
+}
