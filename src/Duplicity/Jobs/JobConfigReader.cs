@@ -1,0 +1,76 @@
+using DuplicityChecks.Plugin;
+using Microsoft.Extensions.Configuration;
+
+namespace DuplicityChecks.Duplicity.Jobs;
+
+/// <summary>
+/// Reads <c>[job:NAME]</c> sections from the INI job file with Microsoft.Extensions.Configuration.Ini
+/// (acquisition). The file is untrusted input: a malformed file is UNKNOWN with the reason, and keys that make
+/// the check run programs (<c>duplicity</c>, <c>sudo_user</c>) are refused when others can write the file.
+/// </summary>
+public static class JobConfigReader
+{
+    public const string DefaultPath = "/etc/duplicity-checks.ini";
+
+    /// <summary>Keys whose values decide which program runs, or as whom.</summary>
+    private static readonly string[] ProgramKeys = ["duplicity", "sudo_user"];
+
+    public static JobConfig Load(string path, string job)
+    {
+        if (!File.Exists(path))
+            throw new CheckException(Directory.Exists(path) ? $"config {path} is a directory" : $"config file {path} not found");
+        IConfigurationRoot root;
+        try
+        {
+            root = new ConfigurationBuilder().AddIniFile(path, optional: false, reloadOnChange: false).Build();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new CheckException($"cannot read config {path}: permission denied");
+        }
+        catch (Exception e) when (e is FormatException or IOException or InvalidDataException)
+        {
+            throw new CheckException($"config {path} is not a valid INI file: {FirstLine(e.Message)}");
+        }
+
+        var section = root.GetSection("job").GetSection(job);
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+            if (child.Value is { } v) values[child.Key] = StripInlineComment(v);
+        if (values.Count == 0)
+        {
+            var known = root.GetSection("job").GetChildren().Select(c => c.Key).ToList();
+            throw new CheckException(known.Count == 0
+                ? $"config {path} has no [job:NAME] sections"
+                : $"job '{job}' not found in {path} (jobs: {string.Join(", ", known)})");
+        }
+
+        if (ProgramKeys.Any(k => values.ContainsKey(k)) && IsWritableByOthers(path))
+            throw new CheckException($"config {path} is writable by group or others and sets {string.Join("/", ProgramKeys.Where(values.ContainsKey))}: refusing to run programs from it (chmod go-w {path})");
+
+        return new JobConfig(job, path, values);
+    }
+
+    /// <summary>
+    /// The INI provider keeps "value ; comment" whole; the design's example file uses trailing comments, so
+    /// a ';' or '#' preceded by whitespace starts a comment. A value that is only a comment is empty.
+    /// </summary>
+    internal static string StripInlineComment(string value)
+    {
+        var v = value.Trim();
+        if (v.StartsWith(';') || v.StartsWith('#')) return "";
+        for (var i = 1; i < v.Length; i++)
+            if ((v[i] == ';' || v[i] == '#') && char.IsWhiteSpace(v[i - 1]))
+                return v[..i].TrimEnd();
+        if (v.Length >= 2 && v[0] == '"' && v[^1] == '"') v = v[1..^1];
+        return v;
+    }
+
+    private static bool IsWritableByOthers(string path)
+    {
+        var mode = File.GetUnixFileMode(path);
+        return (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel;
+using System.Text;
+using CliWrap;
+using DuplicityChecks.Plugin;
+using Serilog;
+
+namespace DuplicityChecks.Duplicity.Live;
+
+/// <summary>
+/// Runs <c>duplicity collection-status</c> (acquisition) through CliWrap: argument array, no shell,
+/// <c>LC_ALL=C</c>, <c>LANGUAGE</c> unset, <c>TZ=UTC</c>, stdin at EOF (a passphrase prompt gets EOF at once
+/// instead of hanging), the machine log written to a private temporary file, and cancellation (the plugin's
+/// timeout or SIGTERM) killing the whole process tree.
+/// </summary>
+public static class CollectionStatusRunner
+{
+    public static async Task<CollectionStatusRun> RunAsync(CollectionStatusInvocation invocation, ILogger log, SecretMasker masker, CancellationToken cancellation)
+    {
+        var dir = Directory.CreateTempSubdirectory("duplicity-checks-");
+        var logPath = Path.Combine(dir.FullName, "collection-status.log");
+        try
+        {
+            PrepareLogFile(dir.FullName, logPath, invocation.SudoUser is not null);
+            var (program, args) = invocation.Command(logPath);
+            var commandLine = masker.Mask(program + " " + string.Join(' ', args.Select(Quote)));
+            log.Debug("running {Command:l}", commandLine);
+
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
+            var command = Cli.Wrap(program)
+                .WithArguments(args)
+                .WithEnvironmentVariables(env => env
+                    .Set("LC_ALL", "C")
+                    .Set("LANGUAGE", null)
+                    .Set("TZ", "UTC"))
+                .WithStandardInputPipe(PipeSource.Null)
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+                .WithValidation(CommandResultValidation.None);
+
+            CommandResult result;
+            try
+            {
+                // CliWrap kills the entire process tree when the token is cancelled.
+                result = await command.ExecuteAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (Win32Exception e)
+            {
+                throw new CheckException($"cannot run {program}: {e.Message}");
+            }
+            var machineLog = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath, cancellation).ConfigureAwait(false) : "";
+            log.Debug("duplicity exited with {Code} after {Ms} ms, machine log {Bytes} bytes", result.ExitCode, (long)result.RunTime.TotalMilliseconds, machineLog.Length);
+            log.Verbose("duplicity stderr: {Stderr:l}", masker.Mask(stderr.ToString()));
+            return new CollectionStatusRun(result.ExitCode, machineLog, stdout.ToString(), stderr.ToString(), commandLine);
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// The log file is created by us so that its place is private. Under sudo the backup user must be able
+    /// to append to it: the directory is then traversable but not listable (0711) and the file writable (0622).
+    /// </summary>
+    private static void PrepareLogFile(string dir, string path, bool otherUserWrites)
+    {
+        using (File.Create(path)) { }
+        if (!otherUserWrites) return;
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@+,%".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
+}
