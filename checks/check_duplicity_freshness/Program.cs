@@ -1,10 +1,38 @@
+using DuplicityChecks.Checks;
 using DuplicityChecks.Plugin;
 
-// Placeholder until this check's issue lands; it never claims OK.
-return PluginRunner.Run(args, new PluginDefinition
+// check_duplicity_freshness: options -> probe -> evaluate -> output (the runner owns stdout and the exit code).
+var plugin = new PluginDefinition
 {
     Name = "check_duplicity_freshness",
-    Service = "DUPLICITY log",
-    Description = "Not built yet.",
-    Options = [],
-}, _ => Task.FromResult(CheckResult.Unknown("not implemented yet")));
+    Service = "DUPLICITY FRESHNESS",
+    Description = "Checks when the last complete duplicity backup and the last full backup were made, and "
+        + "whether incomplete or orphaned backup sets are lying around. Reads the archive dir (cache) offline, a "
+        + "saved collection-status (text or machine log), or runs 'duplicity collection-status' with a hard timeout.",
+    Options = FreshnessOptions.Specs,
+    DefaultTimeoutSeconds = 30,
+    Examples =
+    [
+        "check_duplicity_freshness -j assets",
+        "check_duplicity_freshness -A /data/backups/.cache/duplicity -d rsync://u@host:/srv/b -w 26h -c 2d",
+        "check_duplicity_freshness -s /var/log/duplicity/status.log --timezone Europe/Berlin",
+        "check_duplicity_freshness -d file:///srv/backup --sudo-user backup --full-warning 8d",
+    ],
+};
+
+return PluginRunner.Run(args, plugin, async context =>
+{
+    var options = FreshnessOptions.From(context.Options);
+    try
+    {
+        var collections = await new FreshnessProbe(options, context).ReadAsync();
+        return new FreshnessEvaluator(options, context.Now).Evaluate(collections);
+    }
+    catch (DestinationUnreachableException e)
+    {
+        var result = new CheckResult(e.Message);
+        result.Add(e.Message, ServiceState.Critical);
+        result.Hint(options.Fixes.CollectionStatus);
+        return result;
+    }
+});
