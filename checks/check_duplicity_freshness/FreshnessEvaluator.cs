@@ -74,6 +74,14 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
             text += $", last full {Duration.Format(fullAge.Value)} ago{limit}";
         }
 
+        if (c.Chains.Count > 0 && c.PrimaryChain is null)
+        {
+            // duplicity found backups but no chain whose signatures match: it cannot add incrementals to
+            // them, and restores from them may be incomplete.
+            node.Add("no backup chain with matching signatures (the next run starts a new full)", ServiceState.Warning);
+            problems.Add("no primary chain");
+        }
+
         if (running is not null)
         {
             var since = running.Since is { } s ? $" since {Stamp(s)}" : "";

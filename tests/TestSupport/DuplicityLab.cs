@@ -21,7 +21,9 @@ public sealed class DuplicityLab : IDisposable
         Root = Directory.CreateTempSubdirectory("duplicity-lab-").FullName;
         Source = Directory.CreateDirectory(Path.Combine(Root, "src")).FullName;
         TargetDir = Directory.CreateDirectory(Path.Combine(Root, "target")).FullName;
-        ArchiveDir = Directory.CreateDirectory(Path.Combine(Root, "cache")).FullName;
+        // duplicity's default archive dir is $XDG_CACHE_HOME/duplicity: with XDG_CACHE_HOME=Root a live
+        // collection-status and the backups share this cache.
+        ArchiveDir = Directory.CreateDirectory(Path.Combine(Root, "duplicity")).FullName;
         File.WriteAllText(Path.Combine(Source, "a.txt"), "first file\n");
     }
 
@@ -30,6 +32,8 @@ public sealed class DuplicityLab : IDisposable
     public string TargetDir { get; }
     public string Target => "file://" + TargetDir;
     public string ArchiveDir { get; }
+
+    public string XdgCacheHome => Root;
 
     /// <summary>The per-backup folder duplicity uses: md5 of the URL exactly as typed.</summary>
     public string BackupName => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(Target)));
