@@ -45,15 +45,15 @@ public static class AscTime
 
     /// <summary>
     /// The UTC instant of a wall-clock time in <paramref name="zone"/> (ambiguous: the earlier instant;
-    /// skipped by DST: <see cref="CheckException"/>). <paramref name="original"/> is quoted in the message.
+    /// skipped by DST: <see cref="CheckException"/>).
     /// </summary>
-    public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone, string original)
+    public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
     {
         // Fast path for TZ=UTC (what the live run uses): no rule lookup per row.
         if (zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime)
             return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Utc));
         if (zone.IsInvalidTime(local))
-            throw new CheckException($"the local time '{original}' does not exist in time zone {zone.Id} (skipped by a daylight-saving change): give the zone duplicity ran in with --timezone");
+            throw new CheckException($"the local time '{local.ToString("ddd MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture)}' does not exist in time zone {zone.Id} (skipped by a daylight-saving change): give the zone duplicity ran in with --timezone");
         if (zone.IsAmbiguousTime(local))
         {
             var offsets = zone.GetAmbiguousTimeOffsets(local);
@@ -69,7 +69,7 @@ public static class AscTime
     {
         if (!TryParseLocal(text, out var local))
             throw new CheckException($"'{text.Trim()}' is not a duplicity date (expected like 'Thu Nov 26 10:10:38 2026')");
-        return ToUtc(local, zone, text.Trim());
+        return ToUtc(local, zone);
     }
 
     /// <summary>Resolves a <c>--timezone</c> value (IANA id such as Europe/Berlin, or UTC); null/empty = the machine's zone.</summary>

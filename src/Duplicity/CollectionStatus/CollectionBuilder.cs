@@ -25,17 +25,13 @@ internal sealed class CollectionBuilder
     /// <summary>≤ 3.0.4's "Warning, found incomplete backup sets, probably left from aborted session" was seen.</summary>
     public bool OldIncompleteWarningSeen { get; set; }
 
-    public int ChainCount => chains.Count;
-
     public int SecondaryChainCount { get; private set; }
-
-    public bool HasPrimary { get; private set; }
 
     public void StartChain(ChainKind kind)
     {
         currentKind = kind;
         currentSets = [];
-        if (kind == ChainKind.Primary) HasPrimary = true; else SecondaryChainCount++;
+        if (kind == ChainKind.Secondary) SecondaryChainCount++;
     }
 
     /// <summary>Adds the next set (oldest first) to the open chain; an incremental starts where the previous set ended.</summary>
@@ -49,8 +45,6 @@ internal sealed class CollectionBuilder
     public bool ChainOpen => currentSets is not null;
 
     public int OpenChainSetCount => currentSets?.Count ?? 0;
-
-    public IReadOnlyList<BackupSet> OpenChainSets => currentSets ?? (IReadOnlyList<BackupSet>)[];
 
     /// <summary>Closes the open chain; a chain without sets is not something duplicity prints.</summary>
     public void EndChain(string where)
@@ -73,7 +67,6 @@ internal sealed class CollectionBuilder
         chains.Clear();
         currentSets = null;
         OrphanedSets = IncompleteSets = SecondaryChainCount = 0;
-        HasPrimary = false;
         ArchiveName = null;
     }
 

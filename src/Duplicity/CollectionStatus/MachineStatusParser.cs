@@ -49,7 +49,8 @@ public static class MachineStatusParser
         foreach (var stanza in stanzas)
         {
             anyStanza = true;
-            if (stanza.Code == 3 && !IsErrorLevel(stanza.Level))
+            // WARNING 3 (unnecessary_sig) and ERROR 3 (hostname mismatch) share the code; the listing is never either.
+            if (stanza.Code == 3 && !IsErrorLevel(stanza.Level) && !stanza.IsWarning)
             {
                 if (stanza.ExtraLines.Count == 0)
                 {

@@ -61,7 +61,8 @@ internal static partial class StatusTextLabels
     public static partial Regex TableHeader();
 
     /// <summary>A set row: type label, asctime, volumes. By regex, not columns: translations change the widths.</summary>
-    [GeneratedRegex(@"^\s*(?<type>\S.*?)\s{3,}(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4})\s+(?<vols>\d+)$", RegexOptions.CultureInvariant)]
+    /// (Words of the type label are separated by single spaces; at least three spaces precede the date.)
+    [GeneratedRegex(@"^ *(?<type>\S+(?: \S+)*) {3,}(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) +(?<vols>\d+)$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex SetRow();
 
     [GeneratedRegex(@"^(?:Also found (?<n>\d+) backup sets?(?:\(s\))? not part of any chain,|Zusätzlich wurden? (?<n>\d+) Sicherungss(?:atz|ätze) gefunden, d(?:er|ie) kein Teil einer Sicherungskette (?:ist|sind),)$", RegexOptions.CultureInvariant)]
@@ -90,6 +91,10 @@ internal static partial class StatusTextLabels
     /// <summary>The startup banner line at -v5 and up: "duplicity 0.8.22", "duplicity 3.1.0 June 16, 2026".</summary>
     [GeneratedRegex(@"^duplicity (?<v>\d+\.\d+(?:\.\d+)*(?:\.?(?:dev|rc|b)\d*)?)(?: [A-Z][a-z]+ \d{1,2}, \d{4})?$", RegexOptions.CultureInvariant)]
     public static partial Regex VersionBanner();
+
+    /// <summary>Lines of a run that failed before listing anything (lock held, backend errors, tracebacks), as saved from stdout+stderr.</summary>
+    [GeneratedRegex(@"^(?:Another duplicity instance is already running|Giving up after \d+ attempts|[A-Za-z.]*(?:Exception|Error): |Traceback \()", RegexOptions.CultureInvariant)]
+    public static partial Regex FailureLine();
 
     /// <summary>The <c>--log-timestamp</c> console prefix: "2026-11-26 10:22:13,182 NOTICE " (3.1.0 pads the level).</summary>
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:ERROR|WARNING|NOTICE|INFO|DEBUG|CRITICAL|Level \d+) *", RegexOptions.CultureInvariant)]

@@ -56,7 +56,8 @@ public static class StatusTextParser
         private State state = State.BeforeBlock;
         private long lineNumber;
         private string? previousLine;
-        private bool lastFullSeen, germanSeen, nonAsciiSeen;
+        private bool lastFullSeen, germanSeen, nonAsciiSeen, jsonSeen;
+        private string? failureLine;
         private int otherLinesBeforeBlock, nonBlankLines, listings;
         private StringBuilder? warning;
 
@@ -67,7 +68,8 @@ public static class StatusTextParser
         private ChainKind? pendingKind;
 
         // The chain being read.
-        private string? chainStart, chainEnd, firstRowTime, lastRowTime;
+        private string? chainStart, chainEnd;
+        private DateTime? firstRowTime, lastRowTime;
         private int? declaredSets, declaredVolumes;
         private bool tableHeaderSeen;
         private int volumesSum;
@@ -101,9 +103,10 @@ public static class StatusTextParser
             if (state != State.BeforeBlock || listings > 0)
                 throw new CheckException($"the collection-status output ends inside its listing (after line {lineNumber}): the text is cut off");
             if (nonBlankLines == 0) throw new CheckException("the collection-status output is empty");
+            if (failureLine is not null) throw new CheckException($"duplicity failed, no collection-status listing: {MachineStatusParser.Shorten(failureLine)}");
             if (lastFullSeen && otherLinesBeforeBlock == 0) throw new CheckException(StatusTextLabels.NoListingMessage);
-            if (lastFullSeen)
-                throw new CheckException("the collection-status output holds no chain listing, only 'Last full backup date:' and other text (--show-changes-in-set, --file-changed or --jsonstat output?): run plain 'duplicity collection-status'");
+            if (lastFullSeen || jsonSeen)
+                throw new CheckException("the collection-status output holds no chain listing, only other text (--show-changes-in-set, --file-changed or --jsonstat output?): run plain 'duplicity collection-status'");
             if (nonAsciiSeen)
                 throw new CheckException($"no 'Collection Status' block found; if duplicity printed it in another language, {StatusTextLabels.LanguageAdvice}");
             throw new CheckException("this is not duplicity collection-status output: no 'Collection Status' block found");
@@ -148,6 +151,8 @@ public static class StatusTextParser
                 builder.DuplicityVersion = v.Groups["v"].Value;
                 return;
             }
+            if (otherLinesBeforeBlock == 0 && line[0] == '{') jsonSeen = true;
+            if (failureLine is null && StatusTextLabels.FailureLine().IsMatch(line)) failureLine = line;
             otherLinesBeforeBlock++;
         }
 
@@ -170,7 +175,8 @@ public static class StatusTextParser
             {
                 var kind = pendingKind ?? throw new CheckException($"line {lineNumber} of the collection-status output: a chain without a 'Secondary chain'/'Found primary backup chain' heading");
                 builder.StartChain(kind);
-                chainStart = chainEnd = firstRowTime = lastRowTime = null;
+                chainStart = chainEnd = null;
+                firstRowTime = lastRowTime = null;
                 declaredSets = declaredVolumes = null;
                 tableHeaderSeen = false;
                 volumesSum = 0;
@@ -264,12 +270,13 @@ public static class StatusTextParser
             var timeGroup = m.Groups["time"];
             if (!AscTime.TryParseLocal(timeGroup.ValueSpan, out var local))
                 throw new CheckException($"line {lineNumber} of the collection-status output: '{timeGroup.Value}' is not a valid date");
-            var time = AscTime.ToUtc(local, zone, timeGroup.Value);
-            var volumes = int.Parse(m.Groups["vols"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
+            var time = AscTime.ToUtc(local, zone);
+            if (!int.TryParse(m.Groups["vols"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
+                throw new CheckException($"line {lineNumber} of the collection-status output: volume count out of range");
             builder.AddSet(type, time, volumes, encrypted: null);
             volumesSum += volumes;
-            firstRowTime ??= timeGroup.Value;
-            lastRowTime = timeGroup.Value;
+            firstRowTime ??= local;
+            lastRowTime = local;
         }
 
         private void EndChain()
@@ -308,8 +315,8 @@ public static class StatusTextParser
         private static bool IsWarningDetail(string line)
             => line[0] is '[' or ' ' || line.StartsWith("duplicity-", StringComparison.Ordinal) || line.StartsWith("WARNING: ", StringComparison.Ordinal);
 
-        private static bool SameTime(string a, string? b)
-            => b is not null && AscTime.TryParseLocal(a, out var x) && AscTime.TryParseLocal(b, out var y) && x == y;
+        private static bool SameTime(string text, DateTime? row)
+            => row is not null && AscTime.TryParseLocal(text, out var local) && local == row;
 
         private static string StripLogTimestamp(string line)
         {

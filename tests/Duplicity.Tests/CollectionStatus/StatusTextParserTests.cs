@@ -262,6 +262,9 @@ public class StatusTextParserTests
     [TestCase("Last full backup date: none\n", "*3.0.1*")]
     [TestCase("Last full backup date: Thu Nov 26 10:39:27 2026\n{\n    \"inc-20261126T103933Z\": {}\n}\n", "*--show-changes-in-set*")]
     [TestCase("Attempt of list Nr. 1 failed. BackendException: Error running 'rsync'\n", "*not duplicity collection-status output*")]
+    [TestCase("Attempt of list Nr. 1 failed. X\nGiving up after 2 attempts. BackendException: Error running 'rsync'\n", "duplicity failed, no collection-status listing: Giving up after 2 attempts*")]
+    [TestCase("Another duplicity instance is already running with this archive directory\n\n", "duplicity failed*Another duplicity instance*")]
+    [TestCase("{\n    \"inc-20261126T103933Z\": {}\n}\n", "*--show-changes-in-set*")]
     public void Text_that_is_not_a_listing_is_refused(string text, string message)
         => Parsing(text).Should().Throw<CheckException>().WithMessage(message);
 
