@@ -65,6 +65,16 @@ public sealed class BackupCollection
         }
     }
 
-    /// <summary>The newest complete full backup set (the start of the newest usable chain).</summary>
-    public BackupSet? LastCompleteFull => AllSets.Where(s => s.IsFull && s.Complete).OrderBy(s => s.Time).LastOrDefault();
+    /// <summary>
+    /// The newest complete full backup set (the start of the newest usable chain). When the newest set may be
+    /// incomplete (3.1.0 lists a killed full as a chain of its own) and it is a full, it does not count.
+    /// </summary>
+    public BackupSet? LastCompleteFull
+    {
+        get
+        {
+            var untrusted = NewestSetMayBeIncomplete ? AllSets.LastOrDefault() : null;
+            return AllSets.Where(s => s.IsFull && s.Complete && !ReferenceEquals(s, untrusted)).OrderBy(s => s.Time).LastOrDefault();
+        }
+    }
 }

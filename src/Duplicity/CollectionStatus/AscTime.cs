@@ -1,0 +1,95 @@
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.CollectionStatus;
+
+/// <summary>
+/// The human dates of collection-status (<c>time.asctime(time.localtime(t))</c>): <c>Thu Nov 26 10:10:38 2026</c>,
+/// day space-padded, English names whatever the locale, in the duplicity process's LOCAL time with no zone shown.
+/// The caller says which zone that was (<c>--timezone</c>).
+/// </summary>
+/// <remarks>
+/// Daylight-saving changes: a local time in the repeated hour (autumn) has two readings; we take the one with
+/// the larger UTC offset, i.e. the EARLIER instant. That makes a backup look older, never newer, than it might
+/// be: an age is at most overstated by the DST shift (one hour), never understated, so the check cannot say OK
+/// for a backup that is in truth too old. A local time in the skipped hour (spring) cannot come from
+/// <c>localtime()</c>: the text was written in another zone than the one given, so it is refused.
+/// </remarks>
+public static class AscTime
+{
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    private static readonly string[] Days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+    /// <summary>Parses the asctime text into a local wall-clock time (Kind Unspecified); false if it is not one.</summary>
+    public static bool TryParseLocal(ReadOnlySpan<char> text, out DateTime local)
+    {
+        local = default;
+        text = text.Trim();
+        // Www Mmm d hh:mm:ss yyyy, separated by one or more spaces (the day is space-padded).
+        Span<Range> parts = stackalloc Range[6];
+        var count = text.Split(parts, ' ', StringSplitOptions.RemoveEmptyEntries);
+        if (count != 5) return false;
+        var dayName = text[parts[0]];
+        var monthName = text[parts[1]];
+        var clock = text[parts[3]];
+        if (dayName.Length != 3 || monthName.Length != 3 || clock.Length != 8 || clock[2] != ':' || clock[5] != ':') return false;
+        var month = IndexOf(Months, monthName) + 1;
+        if (month == 0) return false;
+        if (!DuplicityTimestamp.TryDigits(text[parts[2]], out var day) || !DuplicityTimestamp.TryDigits(text[parts[4]], out var year)) return false;
+        if (!DuplicityTimestamp.TryDigits(clock[..2], out var hour) || !DuplicityTimestamp.TryDigits(clock.Slice(3, 2), out var minute)
+            || !DuplicityTimestamp.TryDigits(clock.Slice(6, 2), out var second)) return false;
+        if (year is < 1 or > 9999 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
+        local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        // The weekday is redundant; a mismatch means this is not an asctime we understand.
+        return dayName.SequenceEqual(Days[(int)local.DayOfWeek]);
+    }
+
+    /// <summary>
+    /// The UTC instant of a wall-clock time in <paramref name="zone"/> (ambiguous: the earlier instant;
+    /// skipped by DST: <see cref="CheckException"/>).
+    /// </summary>
+    public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        // Fast path for TZ=UTC (what the live run uses): no rule lookup per row.
+        if (zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime)
+            return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Utc));
+        if (zone.IsInvalidTime(local))
+            throw new CheckException($"the local time '{local.ToString("ddd MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture)}' does not exist in time zone {zone.Id} (skipped by a daylight-saving change): give the zone duplicity ran in with --timezone");
+        if (zone.IsAmbiguousTime(local))
+        {
+            var offsets = zone.GetAmbiguousTimeOffsets(local);
+            var largest = offsets[0];
+            foreach (var o in offsets) if (o > largest) largest = o;
+            return new DateTimeOffset(local, largest).ToUniversalTime();
+        }
+        return new DateTimeOffset(DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeToUtc(local, zone), DateTimeKind.Utc));
+    }
+
+    /// <summary>Parse and convert in one step; <see cref="CheckException"/> when the text is not an asctime.</summary>
+    public static DateTimeOffset ParseUtc(string text, TimeZoneInfo zone)
+    {
+        if (!TryParseLocal(text, out var local))
+            throw new CheckException($"'{text.Trim()}' is not a duplicity date (expected like 'Thu Nov 26 10:10:38 2026')");
+        return ToUtc(local, zone);
+    }
+
+    /// <summary>Resolves a <c>--timezone</c> value (IANA id such as Europe/Berlin, or UTC); null/empty = the machine's zone.</summary>
+    public static TimeZoneInfo FindZone(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Local;
+        if (id is "UTC" or "utc" or "Z") return TimeZoneInfo.Utc;
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new UsageException($"unknown time zone '{id}' for --timezone (use an IANA name such as Europe/Berlin, or UTC)");
+        }
+    }
+
+    private static int IndexOf(string[] names, ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < names.Length; i++) if (name.SequenceEqual(names[i])) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,99 @@
+using DuplicityChecks.Duplicity.Model;
+
+namespace DuplicityChecks.Duplicity.CollectionStatus;
+
+/// <summary>
+/// What both collection-status parsers gather (chains, counts, warnings, archive-dir name, version), turned into a
+/// <see cref="BackupCollection"/> once the whole listing has been read.
+/// </summary>
+internal sealed class CollectionBuilder
+{
+    private readonly List<BackupChain> chains = [];
+    private readonly List<string> warnings = [];
+    private List<BackupSet>? currentSets;
+    private ChainKind currentKind;
+
+    public int OrphanedSets { get; set; }
+
+    public int IncompleteSets { get; set; }
+
+    /// <summary>The last path component of the "Archive dir:" line (the backup name), when shown.</summary>
+    public string? ArchiveName { get; set; }
+
+    public string? DuplicityVersion { get; set; }
+
+    /// <summary>≤ 3.0.4's "Warning, found incomplete backup sets, probably left from aborted session" was seen.</summary>
+    public bool OldIncompleteWarningSeen { get; set; }
+
+    public int SecondaryChainCount { get; private set; }
+
+    public void StartChain(ChainKind kind)
+    {
+        currentKind = kind;
+        currentSets = [];
+        if (kind == ChainKind.Secondary) SecondaryChainCount++;
+    }
+
+    /// <summary>Adds the next set (oldest first) to the open chain; an incremental starts where the previous set ended.</summary>
+    public void AddSet(BackupSetType type, DateTimeOffset time, int volumes, bool? encrypted)
+    {
+        var sets = currentSets ?? throw new InvalidOperationException("no chain open");
+        var start = type == BackupSetType.Incremental && sets.Count > 0 ? sets[^1].Time : (DateTimeOffset?)null;
+        sets.Add(new BackupSet(type, time, volumes, encrypted, Complete: true, StartTime: start));
+    }
+
+    public bool ChainOpen => currentSets is not null;
+
+    public int OpenChainSetCount => currentSets?.Count ?? 0;
+
+    /// <summary>Closes the open chain; a chain without sets is not something duplicity prints.</summary>
+    public void EndChain(string where)
+    {
+        if (currentSets is null) return;
+        if (currentSets.Count == 0)
+            throw new Plugin.CheckException($"{where}: a backup chain with no backup sets in it");
+        chains.Add(new BackupChain(currentKind, currentSets));
+        currentSets = null;
+    }
+
+    public void AddWarning(string text)
+    {
+        if (text.Length > 0 && !warnings.Contains(text)) warnings.Add(text);
+    }
+
+    /// <summary>Forget everything but the warnings: the listing is printed again (-v8 prints it twice).</summary>
+    public void ResetListing()
+    {
+        chains.Clear();
+        currentSets = null;
+        OrphanedSets = IncompleteSets = SecondaryChainCount = 0;
+        ArchiveName = null;
+    }
+
+    public BackupCollection Build(BackupSourceKind source, string sourceDescription, string? name)
+    {
+        var listed = 0;
+        foreach (var c in chains) listed += c.Sets.Count;
+        return new BackupCollection
+        {
+            Name = !string.IsNullOrEmpty(name) ? name : ArchiveName ?? "collection-status",
+            Source = source,
+            SourceDescription = sourceDescription,
+            DuplicityVersion = DuplicityVersion,
+            Chains = chains.ToArray(),
+            IncompleteSets = IncompleteSets,
+            OrphanedSets = OrphanedSets,
+            Warnings = warnings.ToArray(),
+            NewestSetMayBeIncomplete = IncompleteSetRule.NewestSetMayBeIncomplete(IncompleteSets, listed, OldIncompleteWarningSeen, DuplicityVersion),
+        };
+    }
+
+    /// <summary>The backup name from "Archive dir: /root/.cache/duplicity/&lt;name&gt;" ("None" = no archive dir).</summary>
+    public static string? NameFromArchiveDir(string path)
+    {
+        var p = path.Trim().TrimEnd('/');
+        if (p.Length == 0 || p == "None") return null;
+        var slash = p.LastIndexOf('/');
+        return slash >= 0 ? p[(slash + 1)..] : p;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using DuplicityChecks.Duplicity.MachineLog;
+using DuplicityChecks.Duplicity.Model;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.CollectionStatus;
+
+/// <summary>
+/// Acquisition for <c>--status-file</c>: a saved collection-status, either the machine form (<c>--log-fd</c> /
+/// <c>--log-file</c>; preferred, UTC) or the human text (local times read in the given zone). The form is detected
+/// from the first lines (a machine log opens with a <c>LEVEL CODE</c> stanza line), then the file is streamed
+/// through <see cref="MachineStatusParser"/> or <see cref="StatusTextParser"/>.
+/// </summary>
+public static class StatusFileReader
+{
+    /// <summary>How many non-blank lines are looked at to recognise the machine form.</summary>
+    private const int DetectionLines = 20;
+
+    /// <summary>
+    /// Reads a saved collection-status. <see cref="CheckException"/> when the file cannot be read (naming the path
+    /// and the reason) or when its content is not a collection-status listing we understand.
+    /// </summary>
+    public static BackupCollection Read(string path, TimeZoneInfo zone, string? name = null)
+    {
+        StreamReader reader;
+        try
+        {
+            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
+                new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CheckException($"cannot read the status file {path}: {Reason(e, path)}", e);
+        }
+        using (reader)
+        {
+            try
+            {
+                return Parse(reader, zone, path, name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CheckException($"cannot read the status file {path}: {Reason(e, path)}", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Detects the form and parses. For the text form <paramref name="zone"/> is the zone duplicity ran in.
+    /// The machine form gives <see cref="BackupSourceKind.MachineLog"/>, the text form <see cref="BackupSourceKind.StatusText"/>.
+    /// </summary>
+    public static BackupCollection Parse(TextReader reader, TimeZoneInfo zone, string sourceDescription, string? name = null)
+    {
+        var replay = new ReplayReader(reader);
+        var machine = false;
+        var nonBlank = 0;
+        string? line;
+        while (nonBlank < DetectionLines && (line = replay.BufferLine()) is not null)
+        {
+            if (line.Length == 0) continue;
+            nonBlank++;
+            if (MachineLogReader.IsStanzaStart(line))
+            {
+                machine = true;
+                break;
+            }
+        }
+        replay.Rewind();
+        return machine
+            ? MachineStatusParser.Parse(replay, sourceDescription, name)
+            : StatusTextParser.Parse(replay, zone, sourceDescription, name);
+    }
+
+    public static BackupCollection Parse(string text, TimeZoneInfo zone, string sourceDescription, string? name = null)
+    {
+        using var reader = new StringReader(text);
+        return Parse(reader, zone, sourceDescription, name);
+    }
+
+    private static string Reason(Exception e, string path) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file",
+        _ when Directory.Exists(path) => "it is a directory",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message,
+    };
+}
