@@ -1,3 +1,4 @@
+using DuplicityChecks.Duplicity.CollectionStatus;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Live;
 using DuplicityChecks.Plugin;
@@ -65,7 +66,7 @@ public sealed record FreshnessOptions
             ArchiveDir = Pick("archive-dir", "archive_dir"),
             BackupName = Pick("name", "name"),
             StatusFile = Pick("status-file", "status_file"),
-            TimeZone = ParseZone(Pick("timezone", "timezone")),
+            TimeZone = AscTime.FindZone(Pick("timezone", "timezone")),
             Age = Threshold.Parse(Pick("warning", "warning") ?? "26h", Pick("critical", "critical") ?? "50h", RangeUnits.Duration, "--warning", "--critical"),
             FullAge = Threshold.Parse(Pick("full-warning", "full_warning"), Pick("full-critical", "full_critical"), RangeUnits.Duration, "--full-warning", "--full-critical"),
             IncompleteState = StateOf(Pick("incomplete-state", "incomplete_state"), "--incomplete-state"),
@@ -84,18 +85,5 @@ public sealed record FreshnessOptions
         if (text is null) return ServiceState.Warning;
         return ServiceStates.TryParse(text, out var s) && s != ServiceState.Unknown ? s
             : throw new UsageException($"{option}: '{text}' is not one of ok, warning, critical");
-    }
-
-    private static TimeZoneInfo ParseZone(string? id)
-    {
-        if (id is null) return TimeZoneInfo.Local;
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            throw new UsageException($"--timezone: unknown time zone '{id}' (use an IANA name such as Europe/Berlin or UTC)");
-        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         if (options.StatusFile is { } file)
         {
             using (context.Stage($"reading the collection-status file {file}"))
-                return [StatusFileReader.Read(file, options.TimeZone)];
+                return [StatusFileReader.Read(file, options.TimeZone, options.JobName)];
         }
         if (options.ArchiveDir is { } dir)
         {
@@ -37,7 +37,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             run = await CollectionStatusRunner.RunAsync(invocation, context.Log, context.Secrets, context.Cancellation).ConfigureAwait(false);
 
         if (run.ExitCode == 0)
-            return StatusFileReader.Parse(new StringReader(run.MachineLog), options.TimeZone, run.CommandLine, BackupSourceKind.LiveRun);
+            return MachineStatusParser.Parse(run.MachineLog, run.CommandLine, options.JobName, BackupSourceKind.LiveRun);
         if (run.LockHeld)
         {
             // A backup holds the lock: read its archive dir instead, when we can find it.
