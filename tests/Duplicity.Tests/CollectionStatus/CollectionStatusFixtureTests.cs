@@ -63,6 +63,7 @@ public class CollectionStatusFixtureTests
         ShouldMatch(text, factsStep.Facts, withEncryption: false);
         text.NewestSetMayBeIncomplete.Should().Be(machine.NewestSetMayBeIncomplete);
         text.LastCompleteBackup?.Time.Should().Be(machine.LastCompleteBackup?.Time);
+        text.LastCompleteFull?.Time.Should().Be(machine.LastCompleteFull?.Time);
         text.Name.Should().Be(machine.Name).And.MatchRegex("^[0-9a-f]{32}$");
         text.Warnings.Count.Should().Be(machine.Warnings.Count, "the same warnings are printed on stdout and logged");
     }
@@ -128,9 +129,19 @@ public class CollectionStatusFixtureTests
         var expectDistrust = collection.IncompleteSets > 0 && collection.BackupSets > 0 && step.Version == "3.1.0";
         collection.NewestSetMayBeIncomplete.Should().Be(expectDistrust);
         if (collection.IncompleteSets == 0 || !step.Json.TryGetProperty("destination_complete_sets", out var complete)) return;
-        var newestAtDestination = complete.EnumerateArray().Select(s => (long?)s.GetProperty("epoch").GetInt64()).Max();
+        var sets = complete.EnumerateArray().ToList();
+        var newestAtDestination = sets.Select(s => (long?)s.GetProperty("epoch").GetInt64()).Max();
+        var newestFullAtDestination = sets.Where(s => s.GetProperty("type").GetString() == "full").Select(s => (long?)s.GetProperty("epoch").GetInt64()).Max();
         var lastComplete = collection.LastCompleteBackup?.Time.ToUnixTimeSeconds();
-        if (lastComplete is not null) lastComplete.Should().BeLessThanOrEqualTo(newestAtDestination!.Value);
+        var lastFull = collection.LastCompleteFull?.Time.ToUnixTimeSeconds();
+        NotNewerThan(lastComplete, newestAtDestination, "the last complete backup");
+        NotNewerThan(lastFull, newestFullAtDestination, "the last complete full");
+    }
+
+    private static void NotNewerThan(long? claimed, long? newestReal, string what)
+    {
+        if (newestReal is null) claimed.Should().BeNull($"the destination holds no such complete set, so {what} must be unknown");
+        else if (claimed is not null) claimed.Should().BeLessThanOrEqualTo(newestReal.Value, $"{what} must not be newer than the destination shows");
     }
 
     private static long? Epoch(DateTimeOffset? t) => t?.ToUnixTimeSeconds();

@@ -122,6 +122,7 @@ public class MachineStatusParserTests
 
         c.NewestSetMayBeIncomplete.Should().BeTrue();
         c.LastCompleteBackup!.Time.Should().Be(new DateTimeOffset(2026, 11, 26, 10, 41, 40, TimeSpan.Zero));
+        c.LastCompleteFull!.Time.Should().Be(new DateTimeOffset(2026, 11, 26, 10, 41, 40, TimeSpan.Zero));
     }
 
     [Test]
