@@ -44,6 +44,18 @@ internal static class ProcFiles
         }
     }
 
+    /// <summary>
+    /// Why a file could not be read, in words: Native AOT builds drop the runtime's message texts (an exception
+    /// then says "IO_PathNotFound_Path"), so the reason is named from the exception type.
+    /// </summary>
+    public static string Reason(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+        UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "path too long",
+        _ => "I/O error",
+    };
+
     public static string? ReadText(string path, int maxBytes = 64 * 1024)
     {
         var bytes = ReadBytes(path, maxBytes, out _);

@@ -38,7 +38,7 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CheckException($"cannot list the process table {Root}: {e.Message}");
+            throw new CheckException($"cannot list the process table {Root}: {ProcFiles.Reason(e)}");
         }
         foreach (var pid in Pids(dirs))
         {

@@ -42,7 +42,7 @@ public static class PsCapture
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CheckException($"cannot read ps capture {path}: {e.Message}");
+            throw new CheckException($"cannot read ps capture {path}: {ProcFiles.Reason(e)}");
         }
     }
 

@@ -23,7 +23,12 @@ public static partial class TerminalWait
         if (p.State != 'S') return null;
         // A background process reading its terminal is stopped (SIGTTIN, state T), so only the foreground counts.
         if (p.ProcessGroup is { } pgrp && p.ForegroundGroup is { } fg && fg > 0 && p.TerminalDevice is not (null or 0) && pgrp != fg) return null;
-        if (p.ReadingFrom is { } reading) return IsTerminal(reading) ? reading : null;
+        if (p.ReadingFrom is { } reading)
+        {
+            // getpass reads /dev/tty, the alias of the controlling terminal: name the real one.
+            if (reading == "/dev/tty") return p.Stdin is { } s && IsTerminal(s) && s != "/dev/tty" ? s : p.TerminalDevice is { } d && d != 0 ? TerminalName(d) : reading;
+            return IsTerminal(reading) ? reading : null;
+        }
         if (p.WaitChannel is null || !TtyReadChannels.Contains(p.WaitChannel)) return null;
         if (p.Stdin is { } stdin && IsTerminal(stdin)) return stdin;
         // Python's getpass opens /dev/tty (the controlling terminal) even when stdin is not a terminal.
