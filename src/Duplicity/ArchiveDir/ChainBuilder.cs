@@ -14,17 +14,17 @@ public sealed record ChainBuildResult(IReadOnlyList<BackupChain> Chains, IReadOn
 /// The newest chain is the primary one: in the cache every chain's full has a final manifest and its
 /// signatures beside it, so there is nothing else to match (documented simplification of
 /// <c>set_matched_chain_pair</c>). Only complete sets go in; incomplete ones are counted apart.
+/// Chains are looked up by end time (and by last start time), not scanned: a cache can hold thousands.
 /// </summary>
 public static class ChainBuilder
 {
     public static ChainBuildResult Build(IEnumerable<BackupSet> completeSets)
     {
-        var sorted = completeSets
-            .OrderBy(s => s.Time)
-            .ThenBy(s => s.IsFull ? 0 : 1)
-            .ThenBy(s => s.StartTime ?? DateTimeOffset.MinValue)
-            .ToList();
+        var sorted = completeSets.ToArray();
+        Array.Sort(sorted, CompareForChaining);
         var chains = new List<List<BackupSet>>();
+        var byEnd = new ChainIndex();        // chain end time -> chains (oldest first)
+        var byLastStart = new ChainIndex();  // start of a chain's last incremental -> chains
         var orphaned = new List<BackupSet>();
         var superseded = new List<BackupSet>();
         foreach (var set in sorted)
@@ -32,34 +32,79 @@ public static class ChainBuilder
             if (set.IsFull)
             {
                 chains.Add([set]);
+                byEnd.Add(set.Time, chains.Count - 1);
                 continue;
             }
-            if (!TryAdd(chains, set, superseded)) orphaned.Add(set);
+            var start = set.StartTime ?? DateTimeOffset.MinValue;
+            var appendTo = byEnd.First(start);
+            var replaceIn = byLastStart.First(start, (chains, set.Time));
+            // The oldest chain that takes it, whichever of the two rules applies (upstream tries both per chain, in order).
+            var target = Math.Min(appendTo ?? int.MaxValue, replaceIn ?? int.MaxValue);
+            if (target == int.MaxValue)
+            {
+                orphaned.Add(set);
+                continue;
+            }
+            var chain = chains[target];
+            var last = chain[^1];
+            byEnd.Remove(last.Time, target);
+            if (target == appendTo)
+            {
+                if (!last.IsFull) byLastStart.Remove(last.StartTime ?? DateTimeOffset.MinValue, target);
+                chain.Add(set);
+            }
+            else
+            {
+                byLastStart.Remove(start, target);
+                superseded.Add(last);
+                chain[^1] = set;
+            }
+            byEnd.Add(set.Time, target);
+            byLastStart.Add(start, target);
         }
-        var result = chains
-            .Select((sets, i) => new BackupChain(i == chains.Count - 1 ? ChainKind.Primary : ChainKind.Secondary, sets))
-            .ToList();
+        var result = new List<BackupChain>(chains.Count);
+        for (var i = 0; i < chains.Count; i++)
+            result.Add(new BackupChain(i == chains.Count - 1 ? ChainKind.Primary : ChainKind.Secondary, chains[i]));
         return new ChainBuildResult(result, orphaned, superseded);
     }
 
-    private static bool TryAdd(List<List<BackupSet>> chains, BackupSet inc, List<BackupSet> superseded)
+    // Upstream sorts by time only (a stable sort of the listing order); fulls first and then start time make
+    // ties deterministic.
+    private static int CompareForChaining(BackupSet a, BackupSet b)
     {
-        foreach (var chain in chains)
+        var c = a.Time.CompareTo(b.Time);
+        if (c != 0) return c;
+        c = (a.IsFull ? 0 : 1).CompareTo(b.IsFull ? 0 : 1);
+        return c != 0 ? c : Nullable.Compare(a.StartTime, b.StartTime);
+    }
+
+    /// <summary>Time -> chain numbers in ascending order; emptied lists are reused (keys move with every set).</summary>
+    private sealed class ChainIndex
+    {
+        private readonly Dictionary<DateTimeOffset, List<int>> _map = [];
+        private readonly Stack<List<int>> _free = new();
+
+        /// <summary>The oldest chain under <paramref name="key"/>; with <paramref name="laterThan"/>, only one whose last set ends before that time.</summary>
+        public int? First(DateTimeOffset key, (List<List<BackupSet>> Chains, DateTimeOffset Time)? laterThan = null)
         {
-            var end = chain[^1].Time;
-            if (inc.StartTime == end)
-            {
-                chain.Add(inc);
-                return true;
-            }
-            var last = chain[^1];
-            if (chain.Count > 1 && inc.StartTime == last.StartTime && inc.Time > last.Time)
-            {
-                superseded.Add(last);
-                chain[^1] = inc;
-                return true;
-            }
+            if (!_map.TryGetValue(key, out var list)) return null;
+            foreach (var i in list)
+                if (laterThan is not { } l || l.Time > l.Chains[i][^1].Time) return i;
+            return null;
         }
-        return false;
+
+        public void Add(DateTimeOffset key, int chain)
+        {
+            if (!_map.TryGetValue(key, out var list)) _map[key] = list = _free.Count > 0 ? _free.Pop() : [];
+            var at = list.BinarySearch(chain);
+            if (at < 0) list.Insert(~at, chain);
+        }
+
+        public void Remove(DateTimeOffset key, int chain)
+        {
+            if (!_map.TryGetValue(key, out var list) || !list.Remove(chain) || list.Count > 0) return;
+            _map.Remove(key);
+            _free.Push(list);
+        }
     }
 }

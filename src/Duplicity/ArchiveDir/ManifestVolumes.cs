@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
@@ -19,7 +20,7 @@ public static class ManifestVolumes
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
             using var stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             return Count(stream, cancellationToken);
         }
@@ -31,10 +32,22 @@ public static class ManifestVolumes
 
     public static int Count(Stream stream, CancellationToken cancellationToken = default)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            return Count(stream, buffer, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Count(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
         var seen = new HashSet<long>();
-        var buffer = new byte[64 * 1024];
         var atLineStart = true;
-        var matched = 0;      // bytes of "Volume " matched at the current line start, -1 = line is not a volume line
+        var matched = 0;      // bytes of "Volume " matched so far at the current line start
         long number = 0;
         var digits = 0;
         int read;

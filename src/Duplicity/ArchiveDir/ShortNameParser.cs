@@ -15,7 +15,8 @@ internal static class ShortNameParser
     public static bool TryParse(ReadOnlySpan<char> name, out ArchiveFileName result)
     {
         result = default;
-        if (name[0] != 'd') return false;
+        // Cheap reject before splitting: every short tag is d[fin][s|t]*. followed by a dot within 5 chars.
+        if (name[0] != 'd' || name[1] is not ('f' or 'i' or 'n') || name[2..Math.Min(5, name.Length)].IndexOf('.') < 0) return false;
         Span<Range> ranges = stackalloc Range[MaxSegments + 1];
         var count = name.Split(ranges, '.');
         if (count is < 3 or > MaxSegments) return false;
