@@ -62,6 +62,8 @@ public static class LinePatterns
         ("No old backup sets found", new(LineKind.Maintenance, Action: "remove")),
         ("Collection Status", new(LineKind.Maintenance, Action: "collection-status")),
         ("Sammlungszustand", new(LineKind.Maintenance, Action: "collection-status")),
+        // --show-changes-in-set --jsonstat prints a JSON object (a backup with --jsonstat prints one before its statistics).
+        ("{", new(LineKind.Maintenance, Action: "collection-status")),
         ("Verify complete: ", new(LineKind.VerifyComplete, Action: "verify")),
         ("GnuPG passphrase", new(LineKind.PassphrasePrompt)),
         ("Retype passphrase", new(LineKind.PassphrasePrompt)),

@@ -356,6 +356,11 @@ public sealed class LogScanner
 
         var normal = LinePatterns.Normalise(Encoding.UTF8.GetBytes(first));
         var cls = LinePatterns.Classify(normal);
+        if (stanza.Level == "INFO")
+        {
+            if (stanza.Code == 3) _runs.Line(LineKind.Maintenance, _stanzaOffset, "collection-status", machine: true);
+            return;
+        }
         if (cls.Kind == LineKind.Noise)
         {
             _runs.Noise(_stanzaOffset);
@@ -400,7 +405,8 @@ public sealed class LogScanner
             case (byte)'W' when line.StartsWith("WARNING "u8): word = 8; interesting = true; break;
             case (byte)'N' when line.StartsWith("NOTICE "u8): word = 7; interesting = true; break;
             case (byte)'C' when line.StartsWith("CRITICAL "u8): word = 9; interesting = true; break;
-            case (byte)'I' when line.StartsWith("INFO "u8): word = 5; break;
+            // INFO 3 is the collection-status block: the end of a collection-status run.
+            case (byte)'I' when line.StartsWith("INFO "u8): word = 5; interesting = line.StartsWith("INFO 3"u8) && (line.Length == 6 || line[6] == (byte)' '); break;
             case (byte)'D' when line.StartsWith("DEBUG "u8): word = 6; break;
             case (byte)'L' when line.StartsWith("Level "u8):
                 word = 6;

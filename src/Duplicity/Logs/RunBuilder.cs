@@ -150,7 +150,8 @@ internal sealed class RunBuilder(Action<LogRun> sink)
 
     private void Close(LogRun run)
     {
-        if (run.End == RunEnd.None)
+        // A critical failure that duplicity survives (the GPG manifest error) explains the missing end itself.
+        if (run.End == RunEnd.None && !run.Hits.Any(h => h.Failure.Severity == DuplicityChecks.Plugin.ServiceState.Critical))
         {
             var f = run.EndsAtPassphrasePrompt ? KnownFailures.PassphraseWait : KnownFailures.Unfinished;
             run.Hits.Add(new FailureHit(f, run.EndOffset, false));
