@@ -46,12 +46,25 @@ internal sealed class CollectionBuilder
 
     public int OpenChainSetCount => currentSets?.Count ?? 0;
 
-    /// <summary>Closes the open chain; a chain without sets is not something duplicity prints.</summary>
+    /// <summary>
+    /// Closes the open chain. duplicity prints a chain as its full set followed by its incrementals, oldest first:
+    /// anything else (no sets, no full first, a second full, times not rising) is damaged text, and reading it
+    /// anyway could move the last backup (a byte flip in a middle row's hour made it the newest).
+    /// </summary>
     public void EndChain(string where)
     {
         if (currentSets is null) return;
         if (currentSets.Count == 0)
             throw new Plugin.CheckException($"{where}: a backup chain with no backup sets in it");
+        if (!currentSets[0].IsFull)
+            throw new Plugin.CheckException($"{where}: a backup chain that does not start with a full backup");
+        for (var i = 1; i < currentSets.Count; i++)
+        {
+            if (currentSets[i].IsFull)
+                throw new Plugin.CheckException($"{where}: a backup chain with a second full backup in it");
+            if (currentSets[i].Time <= currentSets[i - 1].Time)
+                throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTimestamp.Format(currentSets[i].Time)} after {DuplicityTimestamp.Format(currentSets[i - 1].Time)})");
+        }
         chains.Add(new BackupChain(currentKind, currentSets));
         currentSets = null;
     }

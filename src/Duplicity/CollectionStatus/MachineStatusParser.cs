@@ -145,6 +145,16 @@ public static class MachineStatusParser
                 builder.IncompleteSets = Count(span["incomplete-sets-num ".Length..], lineNumber, line);
                 incompleteSeen = true;
             }
+            else if (builder.ChainOpen)
+            {
+                // Inside a chain only set lines belong: a damaged set line (its leading space or its "chain-complete"
+                // lost) skipped here would silently drop a backup or merge two chains.
+                throw Unrecognised(lineNumber, line, "a line inside a chain that is neither a backup set nor a chain");
+            }
+            else if (!IsKeywordLine(span))
+            {
+                throw Unrecognised(lineNumber, line, "a line that is not 'keyword value'");
+            }
             // "backend BackendWrapper", "archive-dir (. dir)" and unknown keywords: nothing we need (README-LOG: ignore).
         }
         builder.EndChain(Where);
@@ -181,6 +191,16 @@ public static class MachineStatusParser
         else if (encText.SequenceEqual("noenc")) encrypted = false;
         else throw Unrecognised(lineNumber, line, "neither enc nor noenc");
         builder.AddSet(type, time, volumes, encrypted);
+    }
+
+    /// <summary>"keyword" or "keyword value": a lowercase word of letters, digits and dashes first.</summary>
+    private static bool IsKeywordLine(ReadOnlySpan<char> line)
+    {
+        var end = line.IndexOf(' ');
+        var word = end < 0 ? line : line[..end];
+        if (word.Length == 0 || !char.IsAsciiLetterLower(word[0])) return false;
+        foreach (var c in word) if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-') return false;
+        return true;
     }
 
     private static int Count(ReadOnlySpan<char> text, long lineNumber, string line)
