@@ -21,7 +21,7 @@ public static class ProcessDetails
     {
         var ticks = StartTicks(procRoot, pid);
         var boot = BootTime(procRoot);
-        if (ticks is null || boot is null) return null;
+        if (ticks is null || boot is null || ticks.Value is < 0 or > (long)Processes.ProcStat.MaxTicksSinceBoot) return null;
         return DateTimeOffset.FromUnixTimeMilliseconds(boot.Value * 1000 + ticks.Value * 1000 / ClockTicksPerSecond);
     }
 
@@ -77,7 +77,7 @@ public static class ProcessDetails
             foreach (var line in File.ReadLines(Path.Combine(procRoot, "stat")))
             {
                 if (!line.StartsWith("btime ", StringComparison.Ordinal)) continue;
-                return long.TryParse(line.AsSpan(6).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+                return long.TryParse(line.AsSpan(6).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < Processes.ProcStat.MaxBootEpoch ? seconds : null;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

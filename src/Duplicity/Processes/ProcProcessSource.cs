@@ -150,13 +150,13 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
             foreach (var line in stat.Split('\n'))
             {
                 if (!line.StartsWith("btime ", StringComparison.Ordinal)) continue;
-                if (long.TryParse(line.AsSpan(6).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var btime) && btime > 0)
+                if (long.TryParse(line.AsSpan(6).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var btime) && btime is > 0 and < ProcStat.MaxBootEpoch)
                     return (_bootTime = DateTimeOffset.FromUnixTimeSeconds(btime)).Value;
             }
         }
         var uptime = ProcFiles.ReadText(Path.Combine(Root, "uptime"), 256);
         var first = uptime?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        if (first is not null && double.TryParse(first, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var up) && up >= 0)
+        if (first is not null && double.TryParse(first, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var up) && up is >= 0 and < 100.0 * 366 * 86400)
             return (_bootTime = now.AddSeconds(-up)).Value;
         throw new CheckException($"cannot read the boot time from {Path.Combine(Root, "stat")} (btime) or {Path.Combine(Root, "uptime")}: process start times unknown");
     }

@@ -11,6 +11,12 @@ public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, i
     /// <summary>Clock ticks per second of <c>starttime</c>: USER_HZ, 100 on every Linux architecture we ship for.</summary>
     public const double TicksPerSecond = 100;
 
+    /// <summary>A century of clock ticks: the most a process start can lie after boot.</summary>
+    public const ulong MaxTicksSinceBoot = 100UL * 366 * 86400 * 100;
+
+    /// <summary>Year 3000 in epoch seconds: a boot time beyond it (or at or before 1970) is damage, not a clock.</summary>
+    public const long MaxBootEpoch = 32503680000;
+
     public static ProcStat? TryParse(string? line)
     {
         if (string.IsNullOrEmpty(line)) return null;
@@ -24,7 +30,8 @@ public sealed record ProcStat(int Pid, string Comm, char State, int ParentPid, i
         if (fields.Length < 20 || fields[0].Length != 1) return null;
         if (!Int(fields[1], out var ppid) || !Int(fields[2], out var pgrp) || !Int(fields[3], out var session)
             || !Int(fields[4], out var tty) || !Int(fields[5], out var tpgid)) return null;
-        if (!ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)) return null;
+        // A start more than a century after boot is damage, and would overflow the start time.
+        if (!ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start) || start > MaxTicksSinceBoot) return null;
         return new ProcStat(pid, comm, fields[0][0], ppid, pgrp, session, tty, tpgid, start);
     }
 
