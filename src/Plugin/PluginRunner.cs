@@ -17,11 +17,21 @@ public static class PluginRunner
     /// <summary>How long a cancelled check gets to stop its children before the result is printed anyway.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>Environment variables duplicity and its backends read secrets from.</summary>
+    private static readonly string[] SecretEnvironment =
+    [
+        "PASSPHRASE", "SIGN_PASSPHRASE", "FTP_PASSWORD", "IMAP_PASSWORD", "AWS_SECRET_ACCESS_KEY", "SWIFT_PASSWORD",
+        "CLOUDFILES_APIKEY", "GS_SECRET_ACCESS_KEY", "B2_APPLICATION_KEY", "AZURE_ACCOUNT_KEY", "WEBDAV_PASSWORD",
+    ];
+
     public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
     {
         // Defence in depth: a library that writes to Console.Error writes nowhere.
         Console.SetError(TextWriter.Null);
         var masker = new SecretMasker();
+        // Secrets the check inherits (the job's environment): their bare values are masked too, wherever a child
+        // or an error message repeats them without the NAME= that the assignment pattern catches.
+        foreach (var name in SecretEnvironment) masker.Register(Environment.GetEnvironmentVariable(name));
         var verbosity = 0;
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
