@@ -39,14 +39,22 @@ public static class CollectionStatusRunner
                 .WithValidation(CommandResultValidation.None);
 
             CommandResult result;
+            OrphanReaper.BecomeSubreaper();
             try
             {
-                // CliWrap kills the entire process tree when the token is cancelled.
+                // CliWrap kills the process tree it can see by parent links when the token is cancelled; the reaper
+                // then kills what escaped it (double-forked grandchildren, re-parented to us as the subreaper).
                 result = await command.ExecuteAsync(cancellation).ConfigureAwait(false);
             }
             catch (Win32Exception e)
             {
                 throw new CheckException($"cannot run {program}: {e.Message}");
+            }
+            catch (OperationCanceledException)
+            {
+                var killed = OrphanReaper.KillAll();
+                log.Debug("cancelled: killed {Count} process(es) left below the check", killed);
+                throw;
             }
             var machineLog = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath, cancellation).ConfigureAwait(false) : "";
             log.Debug("duplicity exited with {Code} after {Ms} ms, machine log {Bytes} bytes", result.ExitCode, (long)result.RunTime.TotalMilliseconds, machineLog.Length);
