@@ -45,8 +45,16 @@ public static class JobConfigReader
                 : $"job '{job}' not found in {path} (jobs: {string.Join(", ", known)})");
         }
 
-        if (ProgramKeys.Any(k => values.ContainsKey(k)) && IsWritableByOthers(path))
-            throw new CheckException($"config {path} is writable by group or others and sets {string.Join("/", ProgramKeys.Where(values.ContainsKey))}: refusing to run programs from it (chmod go-w {path})");
+        if (ProgramKeys.Any(k => values.ContainsKey(k)))
+        {
+            var keys = string.Join("/", ProgramKeys.Where(values.ContainsKey));
+            if (IsWritableByOthers(path))
+                throw new CheckException($"config {path} is writable by group or others and sets {keys}: refusing to run programs from it (chmod go-w {path})");
+            // Whoever may write the folder may replace the file (rename over it), whatever the file's own mode.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (IsWritableByOthers(folder))
+                throw new CheckException($"config {path} sets {keys} but its folder {folder} is writable by group or others: refusing to run programs from it (chmod go-w {folder})");
+        }
 
         return new JobConfig(job, path, values);
     }
