@@ -39,12 +39,14 @@ public sealed partial class SecretMasker
 
     /// <summary>Replaces the password part of every <c>scheme://user:password@</c> in the text.</summary>
     public static string MaskUrlPasswords(string text)
-        => text.Contains("://", StringComparison.Ordinal) ? UrlPasswordPattern().Replace(text, m => m.Groups[1].Value + Placeholder + "@") : text;
+        => text.Contains(":/", StringComparison.Ordinal) ? UrlPasswordPattern().Replace(text, m => m.Groups[1].Value + Placeholder + "@") : text;
 
     // scheme://user:password@ - the password may hold anything but whitespace ('/' appears in S3 secrets); it
     // runs greedily to the last '@' of the word so that passwords containing '@' are masked whole. Over-masking
     // a path that holds '@' is the safe failure.
-    [GeneratedRegex(@"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)\S*@", RegexOptions.CultureInvariant)]
+    // One slash counts too: a URL that went through path normalisation ("rsync:/user:pw@host" in an exception's
+    // message about the path '/nonexistent/rsync://user:pw@host') keeps its password.
+    [GeneratedRegex(@"([A-Za-z][A-Za-z0-9+.\-]*:/+[^\s:/@]*:)\S*@", RegexOptions.CultureInvariant)]
     private static partial Regex UrlPasswordPattern();
 
     [GeneratedRegex(@"\b((?:PASSPHRASE|SIGN_PASSPHRASE|FTP_PASSWORD|[A-Z_]*(?:PASSWORD|SECRET|TOKEN|SECRET_ACCESS_KEY))\s*[=:]\s*)(""[^""]*""|'[^']*'|\S+)", RegexOptions.CultureInvariant)]

@@ -7,6 +7,7 @@ public class SecretMaskerTests
     [TestCase("file:///srv/x", "file:///srv/x")]
     [TestCase("rsync://user@host:/path", "rsync://user@host:/path")]
     [TestCase("s3://AKIA:abc/def@bucket/x", "s3://AKIA:***@bucket/x")]
+    [TestCase("Could not find a part of the path '/x/rsync:/user:secret@host/b'", "Could not find a part of the path '/x/rsync:/user:***@host/b'")]
     public void Url_passwords_are_masked(string text, string expected) => SecretMasker.MaskUrlPasswords(text).Should().Be(expected);
 
     [TestCase("PASSPHRASE=backup-pass-123 duplicity", "backup-pass-123")]
