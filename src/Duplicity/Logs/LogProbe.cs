@@ -59,6 +59,7 @@ public sealed class LogProbe(LogCheckOptions options, ILogger log)
         if (!File.Exists(options.LogFile))
         {
             if (Directory.Exists(options.LogFile)) throw new CheckException($"{options.LogFile} is a directory, not a log file");
+            ThrowIfHidden(options.LogFile);
             return new LogScanResult { Path = options.LogFile, Missing = true, Scope = options.Scope };
         }
         try
@@ -72,6 +73,26 @@ public sealed class LogProbe(LogCheckOptions options, ILogger log)
         catch (FileNotFoundException)
         {
             return new LogScanResult { Path = options.LogFile, Missing = true, Scope = options.Scope };
+        }
+    }
+
+    /// <summary>
+    /// File.Exists is also false when a folder on the way cannot be searched: that is not a missing log (which
+    /// --missing-state may call OK), it is a log we may not see. The stat error tells the two apart.
+    /// </summary>
+    private static void ThrowIfHidden(string path)
+    {
+        try
+        {
+            File.GetAttributes(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new CheckException($"cannot read {path}: permission denied (a folder on its path cannot be searched by this user)");
+        }
+        catch (IOException)
+        {
+            // Not found (FileNotFoundException, DirectoryNotFoundException) or gone meanwhile: missing.
         }
     }
 
