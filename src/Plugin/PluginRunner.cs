@@ -32,6 +32,7 @@ public static class PluginRunner
         // Secrets the check inherits (the job's environment): their bare values are masked too, wherever a child
         // or an error message repeats them without the NAME= that the assignment pattern catches.
         foreach (var name in SecretEnvironment) masker.Register(Environment.GetEnvironmentVariable(name));
+        foreach (var arg in args) masker.RegisterUrlPasswords(arg);
         var verbosity = 0;
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {

@@ -37,6 +37,14 @@ public sealed partial class SecretMasker
         return result;
     }
 
+    /// <summary>Registers the password of every <c>scheme://user:password@</c> in the text, so that it is masked bare too.</summary>
+    public void RegisterUrlPasswords(string text)
+    {
+        if (!text.Contains(":/", StringComparison.Ordinal)) return;
+        foreach (Match m in UrlPasswordPattern().Matches(text))
+            Register(m.Value[m.Groups[1].Length..^1]);
+    }
+
     /// <summary>Replaces the password part of every <c>scheme://user:password@</c> in the text.</summary>
     public static string MaskUrlPasswords(string text)
         => text.Contains(":/", StringComparison.Ordinal) ? UrlPasswordPattern().Replace(text, m => m.Groups[1].Value + Placeholder + "@") : text;

@@ -22,4 +22,12 @@ public class SecretMaskerTests
         m.Register("s3cr3t-value");
         m.Mask("the passphrase s3cr3t-value was wrong").Should().Be("the passphrase *** was wrong");
     }
+
+    [Test]
+    public void Url_passwords_registered_from_an_argument_are_masked_bare()
+    {
+        var m = new SecretMasker();
+        m.RegisterUrlPasswords("rsync://backup:p@ss/w0rd@host.example/srv/b");
+        m.Mask("archive dir /nonexistent/p@ss/w0rd does not exist").Should().Be("archive dir /nonexistent/*** does not exist");
+    }
 }
