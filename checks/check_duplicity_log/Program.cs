@@ -1,10 +1,32 @@
+using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 
-// Placeholder until this check's issue lands; it never claims OK.
-return PluginRunner.Run(args, new PluginDefinition
+// check_duplicity_log: options -> read the log -> evaluate -> output (the runner owns stdout and the exit code).
+var plugin = new PluginDefinition
 {
     Name = "check_duplicity_log",
-    Service = "DUPLICITY log",
-    Description = "Not built yet.",
-    Options = [],
-}, _ => Task.FromResult(CheckResult.Unknown("not implemented yet")));
+    Service = "DUPLICITY LOG",
+    Description = "Reads a duplicity job's log (cron output, a wrapper's log, or duplicity's machine log) and says "
+        + "whether the last run succeeded; if not, which known failure it was (missing passphrase, GPG, disk or "
+        + "destination full, backend unreachable, lock held, orphaned or incomplete sets, ...) and the command that "
+        + "fixes it. The Backup Statistics become perfdata. --scope new reads only what was appended since the "
+        + "previous check (rotation-safe state file).",
+    Options = LogCheckOptions.Specs,
+    DefaultTimeoutSeconds = 30,
+    Examples =
+    [
+        "check_duplicity_log -j assets",
+        "check_duplicity_log -l /var/log/duplicity/assets.log -u govuk-backup -d rsync://u@host:/srv/b",
+        "check_duplicity_log -l /var/log/duplicity/assets.log --scope new --age-warning 26h --age-critical 2d",
+    ],
+};
+
+return PluginRunner.Run(args, plugin, context =>
+{
+    var options = LogCheckOptions.From(context.Options);
+    LogScanResult scan;
+    using (context.Stage($"reading {options.LogFile}"))
+        scan = new LogProbe(options, context.Secrets, context.Log).Read(context.Cancellation);
+    context.Log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
+    return Task.FromResult(new LogEvaluator(options, context.Now).Evaluate(scan));
+});

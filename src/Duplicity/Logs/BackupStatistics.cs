@@ -1,0 +1,101 @@
+using System.Globalization;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Logs;
+
+/// <summary>
+/// The <c>--------------[ Backup Statistics ]--------------</c> block a successful backup prints (force-printed at
+/// every verbosity, the same keys in 0.8.22 to 3.1.0; the labels stay English when the rest is German):
+/// <code>
+/// StartTime 1795688184.00 (Thu Nov 26 10:16:24 2026)     epoch, then local time in parentheses
+/// EndTime ... / ElapsedTime 0.01 (0.01 seconds)
+/// SourceFiles 3 / SourceFileSize 12021390 (11.5 MB) / NewFiles / NewFileSize / DeletedFiles / ChangedFiles /
+/// ChangedFileSize / ChangedDeltaSize / DeltaEntries / RawDeltaSize / TotalDestinationSizeChange 299 (299 bytes)
+/// Errors 0
+/// -------------------------------------------------
+/// </code>
+/// </summary>
+public sealed class BackupStatistics
+{
+    public double? StartTime { get; private set; }
+    public double? EndTime { get; private set; }
+    public double? ElapsedTime { get; private set; }
+    public long? SourceFiles { get; private set; }
+    public long? SourceFileSize { get; private set; }
+    public long? NewFiles { get; private set; }
+    public long? NewFileSize { get; private set; }
+    public long? DeletedFiles { get; private set; }
+    public long? ChangedFiles { get; private set; }
+    public long? ChangedFileSize { get; private set; }
+    public long? ChangedDeltaSize { get; private set; }
+    public long? DeltaEntries { get; private set; }
+    public long? RawDeltaSize { get; private set; }
+    public long? TotalDestinationSizeChange { get; private set; }
+    public long? Errors { get; private set; }
+
+    /// <summary>The block ended with its closing dashes (not cut off by the end of the file).</summary>
+    public bool Closed { get; internal set; }
+
+    /// <summary>A block is usable when it says how many errors there were.</summary>
+    public bool IsComplete => Errors is not null;
+
+    /// <summary>
+    /// Reads one <c>Key value [(pretty)]</c> line. Returns false for a line that is not a statistics line (the
+    /// block ends there). Unknown keys of the right shape are accepted and ignored (newer versions may add some).
+    /// </summary>
+    public bool TryAddLine(ReadOnlySpan<char> line)
+    {
+        line = line.TrimEnd('\r');
+        var space = line.IndexOf(' ');
+        if (space <= 0) return false;
+        var key = line[..space];
+        foreach (var c in key) if (!char.IsAsciiLetter(c)) return false;
+        var rest = line[(space + 1)..];
+        var end = rest.IndexOf(' ');
+        var valueText = end < 0 ? rest : rest[..end];
+        if (!double.TryParse(valueText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            return false;
+        var whole = (long)Math.Round(value);
+        switch (key)
+        {
+            case "StartTime": StartTime = value; break;
+            case "EndTime": EndTime = value; break;
+            case "ElapsedTime": ElapsedTime = value; break;
+            case "SourceFiles": SourceFiles = whole; break;
+            case "SourceFileSize": SourceFileSize = whole; break;
+            case "NewFiles": NewFiles = whole; break;
+            case "NewFileSize": NewFileSize = whole; break;
+            case "DeletedFiles": DeletedFiles = whole; break;
+            case "ChangedFiles": ChangedFiles = whole; break;
+            case "ChangedFileSize": ChangedFileSize = whole; break;
+            case "ChangedDeltaSize": ChangedDeltaSize = whole; break;
+            case "DeltaEntries": DeltaEntries = whole; break;
+            case "RawDeltaSize": RawDeltaSize = whole; break;
+            case "TotalDestinationSizeChange": TotalDestinationSizeChange = whole; break;
+            case "Errors": Errors = whole; break;
+        }
+        return true;
+    }
+
+    /// <summary>True for the closing <c>-----...</c> line.</summary>
+    public static bool IsClosingLine(ReadOnlySpan<char> line)
+    {
+        line = line.TrimEnd('\r');
+        return line.Length >= 10 && !line.ContainsAnyExcept('-');
+    }
+
+    /// <summary>The perfdata of the issue, labels exactly: elapsed_time (s), sizes (B), counts.</summary>
+    public IEnumerable<PerfDatum> PerfData()
+    {
+        yield return new PerfDatum("elapsed_time", ElapsedTime, "s", Min: 0);
+        yield return new PerfDatum("source_files", SourceFiles, Min: 0);
+        yield return new PerfDatum("source_file_size", SourceFileSize, "B", Min: 0);
+        yield return new PerfDatum("new_files", NewFiles, Min: 0);
+        yield return new PerfDatum("deleted_files", DeletedFiles, Min: 0);
+        yield return new PerfDatum("changed_files", ChangedFiles, Min: 0);
+        yield return new PerfDatum("changed_file_size", ChangedFileSize, "B", Min: 0);
+        yield return new PerfDatum("raw_delta_size", RawDeltaSize, "B", Min: 0);
+        yield return new PerfDatum("destination_size_change", TotalDestinationSizeChange, "B");
+        yield return new PerfDatum("errors", Errors, Min: 0);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Logs;
+
+/// <summary>
+/// Turns what was read from the log into the check's result (evaluation): the failures with their state, the
+/// lines that show them and the fix; the statistics of the last backup as perfdata; the age of the last run.
+/// </summary>
+public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now)
+{
+    public CheckResult Evaluate(LogScanResult scan)
+    {
+        if (scan.Missing)
+        {
+            var missing = new CheckResult($"log file {scan.Path} not found") { StateOverride = options.MissingState };
+            missing.Add($"log file {scan.Path} does not exist", options.MissingState);
+            return missing;
+        }
+
+        var result = new CheckResult();
+        var failures = Failures(scan);
+        var age = Age(scan);
+
+        if (scan.StateProblem is { } problem) result.Add(problem, ServiceState.Warning);
+
+        if (scan.Runs.Count == 0)
+        {
+            if (scan.Scope == LogScope.New && scan.NothingNew)
+            {
+                result.Summary = $"no new output since the last check{AgoText(age)}";
+                result.Add($"nothing appended to {scan.Path} since the last check");
+            }
+            else if (scan.Scope == LogScope.New && scan.LinesScanned == 0)
+            {
+                result.Summary = "no complete new line since the last check";
+                result.Add($"{scan.Path}: a line is still being written");
+            }
+            else
+            {
+                var where = scan.Scope == LogScope.New ? "in the new output of" : "in";
+                result.Summary = $"no duplicity run found {where} {scan.Path} ({scan.LinesScanned} lines, none recognised)";
+                result.Add(result.Summary, ServiceState.Unknown);
+            }
+        }
+        else
+        {
+            result.Summary = Summary(scan, failures);
+            foreach (var (hit, state) in failures)
+            {
+                var sub = result.Add($"{hit.Failure.Name}: {hit.Failure.Summary}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
+                foreach (var line in hit.Lines) sub.Add($"> {line}", state);
+            }
+            if (failures.Count == 0) result.Add(OkText(scan), ServiceState.Ok);
+            foreach (var (hit, _) in failures.OrderByDescending(f => f.State.Severity()))
+                foreach (var hint in hit.Failure.Fix(options.Fixes))
+                    result.Hint(hint);
+        }
+
+        if (age is { } seconds)
+        {
+            var state = options.Age.Evaluate(seconds);
+            var when = AgeSourceText(scan);
+            result.Add($"last run {Duration.Format(seconds)} ago ({when})", state, detail: true);
+            if (state != ServiceState.Ok && failures.Count == 0 && scan.Runs.Count > 0)
+                result.Summary = $"last run is {Duration.Format(seconds)} old ({options.Age.Critical?.Describe(Duration.Format) ?? options.Age.Warning?.Describe(Duration.Format)}); {result.Summary}";
+            else if (state != ServiceState.Ok && scan.Runs.Count == 0)
+                result.Summary = $"last run is {Duration.Format(seconds)} old; {result.Summary}";
+        }
+
+        if (scan.LastStatisticsRun?.Statistics is { } stats) result.PerfData.AddRange(stats.PerfData());
+        result.PerfData.Add(PerfDatum.WithThreshold("log_age", age, "s", options.Age, min: 0));
+        return result;
+    }
+
+    private List<(FailureHit Hit, ServiceState State)> Failures(LogScanResult scan)
+    {
+        var list = new List<(FailureHit, ServiceState)>();
+        foreach (var run in scan.Runs)
+            foreach (var hit in run.Failures)
+            {
+                var state = hit.Failure == KnownFailures.Unfinished ? options.UnfinishedState : hit.Failure.Severity;
+                var existing = list.FindIndex(x => x.Item1.Failure == hit.Failure);
+                if (existing >= 0)
+                {
+                    list[existing].Item1.Count += hit.Count;
+                    continue;
+                }
+                list.Add((hit, state));
+            }
+        return [.. list.OrderByDescending(x => x.Item2.Severity()).ThenBy(x => KnownFailures.Rank(x.Item1.Failure))];
+    }
+
+    private string Summary(LogScanResult scan, List<(FailureHit Hit, ServiceState State)> failures)
+    {
+        var more = failures.Count > 1 ? $" (+{failures.Count - 1} more)" : "";
+        if (scan.Scope == LogScope.LastRun)
+        {
+            if (failures.Count == 0) return OkText(scan);
+            var (hit, state) = failures[0];
+            var main = scan.Runs[0];
+            if (state == ServiceState.Critical) return $"last run failed: {hit.Failure.Summary}{more}";
+            if (main.Statistics is { IsComplete: true }) return $"last backup succeeded, but {hit.Failure.Summary}{more}";
+            return $"last run: {hit.Failure.Summary}{more}";
+        }
+        var what = scan.Scope == LogScope.New ? "new output" : "log";
+        var runs = scan.RunCount == 1 ? "1 run" : $"{scan.RunCount} runs";
+        if (failures.Count == 0) return $"{what}: {runs}, no failures";
+        return $"{what}: {runs}, {scan.FailedRunCount} with problems: {failures[0].Hit.Failure.Summary}{more}";
+    }
+
+    private static string OkText(LogScanResult scan)
+    {
+        var run = scan.Runs.Count > 0 ? scan.Runs[0] : null;
+        if (run?.Statistics is { } s)
+            return $"last backup succeeded ({Count(s.SourceFiles)} files, {Count(s.NewFiles)} new, {Count(s.ChangedFiles)} changed, {Count(s.DeletedFiles)} deleted, Errors {Count(s.Errors)})";
+        if (run is { Action: { } action }) return $"last run ({action}) finished without errors";
+        return "last run finished without errors";
+    }
+
+    private static string Count(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "?";
+
+    /// <summary>Seconds since the last run: its statistics EndTime (StartTime), else the log's last write.</summary>
+    private double? Age(LogScanResult scan)
+    {
+        if (scan.LastRun?.Epoch is { } epoch) return Math.Max(0, Math.Round(now.ToUnixTimeMilliseconds() / 1000.0 - epoch));
+        if (scan.LastWriteUtc is { } mtime) return Math.Max(0, Math.Round((now - new DateTimeOffset(mtime, TimeSpan.Zero)).TotalSeconds));
+        return null;
+    }
+
+    private static string AgeSourceText(LogScanResult scan)
+        => scan.LastRun?.Epoch is not null ? "its Backup Statistics EndTime" : "the log's last write";
+
+    private static string AgoText(double? age) => age is { } a ? $" (log written {Duration.Format(a)} ago)" : "";
+}

@@ -1,0 +1,226 @@
+using DuplicityChecks.Plugin;
+using Serilog;
+
+namespace DuplicityChecks.Duplicity.Logs;
+
+/// <summary>What was read from the log, and the runs to judge (acquisition result).</summary>
+public sealed class LogScanResult
+{
+    public required string Path { get; init; }
+    public bool Missing { get; init; }
+    public LogScope Scope { get; init; }
+    public DateTime? LastWriteUtc { get; init; }
+    public long Length { get; init; }
+
+    /// <summary>Bytes read from the log (and a rotated predecessor) for this check.</summary>
+    public long BytesRead { get; init; }
+
+    /// <summary>Where the forward scan started (a byte offset of the log), or the tail's start for --scope new.</summary>
+    public long ScanStart { get; init; }
+
+    /// <summary>How --scope new chose where to start (rotation, truncation, ...).</summary>
+    public string? TailExplanation { get; init; }
+
+    /// <summary>Why the state file was not usable (it was rebuilt).</summary>
+    public string? StateProblem { get; init; }
+
+    /// <summary>--scope new found no new bytes.</summary>
+    public bool NothingNew { get; init; }
+
+    /// <summary>
+    /// The runs to judge: for last-run, the most recent run that is not a cleanup/remove/verify/collection-status
+    /// plus those after it; for new and all, the runs with failures (capped) and the last run.
+    /// </summary>
+    public IReadOnlyList<LogRun> Runs { get; init; } = [];
+
+    public int RunCount { get; init; }
+    public int FailedRunCount { get; init; }
+    public LogRun? LastRun { get; init; }
+
+    /// <summary>The most recent run with a Backup Statistics block (perfdata).</summary>
+    public LogRun? LastStatisticsRun { get; init; }
+
+    /// <summary>Lines scanned that belong to no run (no recognised duplicity line before them).</summary>
+    public int OrphanLines { get; init; }
+
+    public long LinesScanned { get; init; }
+}
+
+/// <summary>
+/// Reads the log for one check (acquisition): last-run from the last run boundary found backwards
+/// (<see cref="LastRunLocator"/>), new through the state file and <see cref="LogTail"/>, all from the start.
+/// </summary>
+public sealed class LogProbe(LogCheckOptions options, SecretMasker masker, ILogger log)
+{
+    public const int MaxRunsKept = 20;
+
+    public LogScanResult Read(CancellationToken cancellation = default)
+    {
+        if (!File.Exists(options.LogFile))
+        {
+            if (Directory.Exists(options.LogFile)) throw new CheckException($"{options.LogFile} is a directory, not a log file");
+            return new LogScanResult { Path = options.LogFile, Missing = true, Scope = options.Scope };
+        }
+        try
+        {
+            return options.Scope == LogScope.New ? ReadNew(cancellation) : ReadWhole(cancellation);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CheckException($"cannot read {options.LogFile}: permission denied ({e.Message})");
+        }
+        catch (FileNotFoundException)
+        {
+            return new LogScanResult { Path = options.LogFile, Missing = true, Scope = options.Scope };
+        }
+    }
+
+    private LogScanResult ReadWhole(CancellationToken cancellation)
+    {
+        using var file = new FileStream(options.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        var length = file.Length;
+        long start = 0, locatorBytes = 0;
+        if (options.Scope == LogScope.LastRun)
+        {
+            start = LastRunLocator.FindScanStart(file, length, out locatorBytes);
+            log.Debug("last-run: scanning from byte {Start} of {Length} (located by reading {Bytes} bytes backwards)", start, length, locatorBytes);
+        }
+        file.Position = start;
+        var collector = new RunCollector(options.Scope);
+        var scanner = new LogScanner(collector.Add, masker, options.Patterns);
+        using (var limited = new BoundedStream(file, length - start))
+            scanner.Scan(limited, start, cancellation);
+        scanner.Finish();
+        return collector.Result(new LogScanResult
+        {
+            Path = options.LogFile,
+            Scope = options.Scope,
+            LastWriteUtc = File.GetLastWriteTimeUtc(options.LogFile),
+            Length = length,
+            BytesRead = scanner.BytesScanned + locatorBytes,
+            ScanStart = start,
+            OrphanLines = scanner.OrphanLines,
+            LinesScanned = scanner.Lines,
+        });
+    }
+
+    private LogScanResult ReadNew(CancellationToken cancellation)
+    {
+        using var state = StateFile.Open(options.StateFilePath, TimeSpan.FromSeconds(5), cancellation);
+        var previous = LogTailPosition.Load(state, out var positionProblem);
+        var problem = state.CorruptReason is { } corrupt ? $"state file {state.Path} was corrupt ({corrupt}); rebuilt" : positionProblem;
+        if (state.Get("log") is { } tracked && tracked != options.LogFile)
+        {
+            problem ??= $"state file {state.Path} belonged to {tracked}; restarted for {options.LogFile}";
+            previous = null;
+        }
+        using var tail = LogTail.Open(options.LogFile, previous);
+        log.Debug("new: {Explanation} ({Pending} bytes pending)", tail.Explanation, tail.PendingBytes);
+
+        var collector = new RunCollector(LogScope.New);
+        var scanner = new LogScanner(collector.Add, masker, options.Patterns);
+        using (var reader = tail.OpenReader())
+            scanner.Scan(reader, 0, cancellation);
+        scanner.Finish();
+
+        var position = tail.PositionAfter(scanner.SafeOffset);
+        state.Clear();
+        position.Save(state);
+        state.Set("log", options.LogFile);
+        state.Commit();
+
+        return collector.Result(new LogScanResult
+        {
+            Path = options.LogFile,
+            Scope = LogScope.New,
+            LastWriteUtc = tail.LastWriteUtc,
+            Length = tail.Length,
+            BytesRead = tail.BytesRead,
+            ScanStart = tail.StartOffset,
+            TailExplanation = tail.Explanation,
+            StateProblem = problem,
+            NothingNew = tail.PendingBytes == 0,
+            OrphanLines = scanner.OrphanLines,
+            LinesScanned = scanner.Lines,
+        });
+    }
+
+    /// <summary>Keeps what the evaluation needs from a stream of runs, in flat memory.</summary>
+    private sealed class RunCollector(LogScope scope)
+    {
+        private readonly List<LogRun> _kept = [];
+        private int _count;
+        private int _failed;
+        private LogRun? _last;
+        private LogRun? _lastStats;
+
+        public void Add(LogRun run)
+        {
+            _count++;
+            _last = run;
+            if (run.Statistics is { IsComplete: true }) _lastStats = run;
+            if (scope == LogScope.LastRun)
+            {
+                // A cleanup or collection-status after the backup does not hide the backup's verdict.
+                if (!(run.IsMaintenance && _kept.Count > 0)) _kept.Clear();
+                _kept.Add(run);
+                return;
+            }
+            if (run.Failures.Count > 0)
+            {
+                _failed++;
+                if (_kept.Count < MaxRunsKept) _kept.Add(run);
+            }
+        }
+
+        public LogScanResult Result(LogScanResult partial)
+        {
+            var runs = _kept.ToList();
+            if (scope != LogScope.LastRun && _last is not null && !runs.Contains(_last)) runs.Add(_last);
+            return new LogScanResult
+            {
+                Path = partial.Path,
+                Scope = partial.Scope,
+                LastWriteUtc = partial.LastWriteUtc,
+                Length = partial.Length,
+                BytesRead = partial.BytesRead,
+                ScanStart = partial.ScanStart,
+                TailExplanation = partial.TailExplanation,
+                StateProblem = partial.StateProblem,
+                NothingNew = partial.NothingNew,
+                OrphanLines = partial.OrphanLines,
+                LinesScanned = partial.LinesScanned,
+                Runs = runs,
+                RunCount = _count,
+                FailedRunCount = scope == LogScope.LastRun ? runs.Count(r => r.Failures.Count > 0) : _failed,
+                LastRun = _last,
+                LastStatisticsRun = scope == LogScope.LastRun ? runs.FirstOrDefault(r => r.Statistics is { IsComplete: true }) : _lastStats,
+            };
+        }
+    }
+
+    /// <summary>Reads at most the bytes that were there when the check began (a growing log is read next time).</summary>
+    private sealed class BoundedStream(Stream inner, long remaining) : Stream
+    {
+        private long _remaining = remaining;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_remaining <= 0) return 0;
+            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+            _remaining -= n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

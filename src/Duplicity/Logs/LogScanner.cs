@@ -1,0 +1,437 @@
+using System.Globalization;
+using System.Text;
+using DuplicityChecks.Duplicity.MachineLog;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Logs;
+
+/// <summary>
+/// Streams a log (cron output, a wrapper's log, merged stdout and stderr, or duplicity's machine log, detected per
+/// run) and finds its runs, failures and statistics (acquisition). Built for big logs: it reads large blocks,
+/// splits lines on bytes with a vectorised search, classifies a line by its first bytes
+/// (<see cref="LinePatterns"/>), and turns into a string only the lines it keeps. Machine-log stanzas of interest
+/// are parsed by <see cref="MachineLogReader"/>; INFO/DEBUG stanzas (one per file at -v5 and up) are skipped.
+/// Memory stays flat: finished runs go to the sink.
+/// </summary>
+public sealed class LogScanner
+{
+    private const int MaxStanzaLines = 400;
+    private const int ContextLines = 8;
+    private static readonly byte[] Traceback = "Traceback ("u8.ToArray();
+
+    private readonly SecretMasker _masker;
+    private readonly JobPatterns _patterns;
+    private readonly RunBuilder _runs;
+    private readonly int _bufferSize;
+
+    // Machine stanza being collected (ERROR/WARNING/NOTICE), or skipped (INFO/DEBUG).
+    private List<string>? _stanza;
+    private long _stanzaOffset;
+    private bool _skippingStanza;
+
+    // A text Backup Statistics block being read.
+    private BackupStatistics? _stats;
+    private long _statsOffset;
+
+    // Inside a text traceback (after "Traceback (...):" until its exception line).
+    private bool _inTraceback;
+    private long _tracebackOffset;
+
+    // The failure whose continuation lines are being read (text form).
+    private FailureHit? _context;
+    private int _contextLines;
+    private int _contextBlanks;
+
+    private long _safeOffset;
+
+    public LogScanner(Action<LogRun> sink, SecretMasker? masker = null, JobPatterns? patterns = null, int bufferSize = 1 << 20)
+    {
+        _masker = masker ?? SecretMasker.Empty;
+        _patterns = patterns ?? JobPatterns.None;
+        _runs = new RunBuilder(sink);
+        _bufferSize = bufferSize;
+    }
+
+    /// <summary>Bytes read from the stream.</summary>
+    public long BytesScanned { get; private set; }
+
+    /// <summary>Lines examined.</summary>
+    public long Lines { get; private set; }
+
+    public int RunCount => _runs.RunCount;
+
+    /// <summary>Lines before the first recognised one.</summary>
+    public int OrphanLines => _runs.OrphanLines;
+
+    /// <summary>
+    /// How many bytes may be committed as read: the end of the last complete line, but not past the start of a
+    /// stanza, statistics block or traceback still open at the end (it is read whole by the next check), and never
+    /// a last line without its newline (still being written).
+    /// </summary>
+    public long SafeOffset => _safeOffset;
+
+    /// <summary>
+    /// Scans the stream to its end. <paramref name="baseOffset"/> is added to reported offsets. A last line without a
+    /// newline is examined (a passphrase prompt has none) but not counted in <see cref="SafeOffset"/>.
+    /// </summary>
+    public void Scan(Stream stream, long baseOffset = 0, CancellationToken cancellation = default)
+    {
+        var buffer = new byte[_bufferSize];
+        var filled = 0;
+        var bufferBase = baseOffset;
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // one line longer than the buffer
+            var n = stream.Read(buffer.AsSpan(filled));
+            if (n == 0) break;
+            BytesScanned += n;
+            filled += n;
+            var pos = 0;
+            while (true)
+            {
+                var nl = buffer.AsSpan(pos, filled - pos).IndexOf((byte)'\n');
+                if (nl < 0) break;
+                Line(buffer.AsSpan(pos, nl), bufferBase + pos, bufferBase + pos + nl + 1);
+                pos += nl + 1;
+            }
+            if (pos > 0)
+            {
+                buffer.AsSpan(pos, filled - pos).CopyTo(buffer);
+                filled -= pos;
+                bufferBase += pos;
+            }
+        }
+        if (filled > 0) Line(buffer.AsSpan(0, filled), bufferBase, -1);
+    }
+
+    /// <summary>Ends the scan: closes whatever is open and hands over the last run.</summary>
+    public void Finish()
+    {
+        if (_stanza is not null) FinishStanza(-1);
+        if (_stats is not null) EndStatistics();
+        _runs.Finish(_safeOffset);
+    }
+
+    /// <param name="lineEnd">Offset after the newline, or -1 for a last line without one.</param>
+    private void Line(ReadOnlySpan<byte> raw, long offset, long lineEnd)
+    {
+        Lines++;
+        var line = raw.Length > 0 && raw[^1] == (byte)'\r' ? raw[..^1] : raw;
+        ProcessLine(line, offset);
+        if (lineEnd >= 0)
+        {
+            var open = _stanza is not null ? _stanzaOffset : _stats is not null ? _statsOffset : _inTraceback ? _tracebackOffset : -1;
+            _safeOffset = open >= 0 ? Math.Min(open, lineEnd) : lineEnd;
+        }
+    }
+
+    private void ProcessLine(ReadOnlySpan<byte> line, long offset)
+    {
+        // 1. Inside a machine-log stanza: collect until the blank line that ends it.
+        if (_stanza is not null)
+        {
+            if (line.IsEmpty)
+            {
+                FinishStanza(offset);
+                return;
+            }
+            if (!IsStanzaHeader(line, out _))
+            {
+                if (_stanza.Count < MaxStanzaLines) _stanza.Add(Encoding.UTF8.GetString(line));
+                return;
+            }
+            FinishStanza(offset); // cut short by the next stanza (README-LOG: tolerate it)
+        }
+        if (_skippingStanza)
+        {
+            if (line.IsEmpty) { _skippingStanza = false; return; }
+            if (!IsStanzaHeader(line, out _)) return;
+            _skippingStanza = false;
+        }
+
+        // 2. Inside a text statistics block.
+        if (_stats is not null)
+        {
+            Span<char> chars = stackalloc char[Math.Min(line.Length, 256)];
+            var count = Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 256)], chars);
+            var text = chars[..count];
+            if (BackupStatistics.IsClosingLine(text))
+            {
+                _stats.Closed = true;
+                EndStatistics();
+                return;
+            }
+            if (_stats.TryAddLine(text)) return;
+            EndStatistics();
+        }
+
+        // 3. A machine-log stanza starts.
+        if (IsStanzaHeader(line, out var interesting))
+        {
+            EndContext();
+            if (interesting && MachineLogReader.IsStanzaStart(Encoding.UTF8.GetString(line)))
+            {
+                _stanza = [Encoding.UTF8.GetString(line)];
+                _stanzaOffset = offset;
+            }
+            else _skippingStanza = true;
+            return;
+        }
+
+        // 4. A text traceback: frames are indented by two or more blanks; the first other line is the exception.
+        if (_inTraceback)
+        {
+            if (line.StartsWith("  "u8) || line.IsEmpty) return;
+            _inTraceback = false;
+            var exception = Text(line);
+            var failure = KnownFailures.ForException(exception);
+            var hit = _runs.Failure(failure, _tracebackOffset, false);
+            hit.AddLine(_masker.Mask(exception.Trim()));
+            return;
+        }
+
+        var normal = LinePatterns.Normalise(line);
+        string? decoded = null;
+        if (!_patterns.IsEmpty && !normal.IsEmpty)
+        {
+            decoded = Text(normal);
+            switch (_patterns.Match(decoded))
+            {
+                case JobPatternVerdict.Ignore:
+                    return;
+                case JobPatternVerdict.Critical:
+                    _runs.Failure(KnownFailures.JobCritical, offset, false).AddLine(_masker.Mask(decoded));
+                    break;
+                case JobPatternVerdict.Warning:
+                    _runs.Failure(KnownFailures.JobWarning, offset, false).AddLine(_masker.Mask(decoded));
+                    break;
+            }
+        }
+
+        var cls = LinePatterns.Classify(normal);
+
+        // 5. Continuation lines of a text failure (a backend's output: "Permission denied (publickey).").
+        if (_context is not null && cls.Kind is LineKind.Unknown or LineKind.Blank)
+        {
+            if (cls.Kind == LineKind.Blank)
+            {
+                if (++_contextBlanks >= 2) EndContext();
+                return;
+            }
+            decoded ??= Text(normal);
+            AddContext(decoded);
+            _runs.Unknown(offset);
+            _runs.NotAPrompt();
+            if (++_contextLines >= ContextLines) EndContext();
+            return;
+        }
+        if (cls.Kind != LineKind.Blank) EndContext();
+
+        Dispatch(cls, normal, decoded, offset, machine: false, stanzaMessage: null);
+    }
+
+    private void Dispatch(LineClass cls, ReadOnlySpan<byte> normal, string? decoded, long offset, bool machine, IReadOnlyList<string>? stanzaMessage)
+    {
+        switch (cls.Kind)
+        {
+            case LineKind.Blank:
+                return;
+            case LineKind.Unknown:
+                _runs.Unknown(offset);
+                _runs.NotAPrompt();
+                return;
+            case LineKind.Noise:
+                _runs.Noise(offset);
+                return;
+            case LineKind.Phase:
+                _runs.Phase(cls.Phase, offset, cls.Action, machine);
+                _runs.NotAPrompt();
+                return;
+            case LineKind.StatisticsHeading:
+                if (machine)
+                {
+                    var stats = new BackupStatistics();
+                    var closed = false;
+                    foreach (var m in stanzaMessage!.Skip(1))
+                    {
+                        if (BackupStatistics.IsClosingLine(m)) { closed = true; break; }
+                        if (!stats.TryAddLine(m)) break;
+                    }
+                    stats.Closed = closed;
+                    _runs.Statistics(stats, offset, true);
+                }
+                else
+                {
+                    _stats = new BackupStatistics();
+                    _statsOffset = offset;
+                }
+                return;
+            case LineKind.VerifyComplete:
+            {
+                decoded ??= Text(normal);
+                _runs.Verify(VerifyDifferences(decoded), _masker.Mask(decoded), offset, machine);
+                return;
+            }
+            case LineKind.PassphrasePrompt:
+                _runs.Line(LineKind.PassphrasePrompt, offset, null, machine);
+                if (!machine && normal.IndexOf(Traceback) >= 0) StartTraceback(offset);
+                return;
+            case LineKind.TracebackStart:
+                if (!machine) StartTraceback(offset);
+                _runs.Line(LineKind.Known, offset, null, machine);
+                return;
+            case LineKind.Failure:
+            {
+                decoded ??= Text(normal);
+                var failure = KnownFailures.Refine(cls.Failure!, decoded);
+                var hit = _runs.Failure(failure, offset, machine, cls.Phase);
+                hit.AddLine(_masker.Mask(decoded));
+                if (!machine)
+                {
+                    _context = hit;
+                    _contextLines = 0;
+                    _contextBlanks = 0;
+                }
+                return;
+            }
+            default:
+                _runs.Line(cls.Kind, offset, cls.Action, machine);
+                return;
+        }
+    }
+
+    private void StartTraceback(long offset)
+    {
+        _inTraceback = true;
+        _tracebackOffset = offset;
+    }
+
+    private void AddContext(string line)
+    {
+        var hit = _context!;
+        hit.AddLine(_masker.Mask(line.Trim()));
+        var refined = KnownFailures.Refine(hit.Failure, line);
+        if (refined != hit.Failure)
+        {
+            hit.Failure = refined;
+            _runs.Refined(hit);
+        }
+    }
+
+    private void EndContext() => _context = null;
+
+    private void EndStatistics()
+    {
+        var stats = _stats!;
+        _stats = null;
+        _runs.Statistics(stats, _statsOffset, false);
+    }
+
+    private void FinishStanza(long offset)
+    {
+        var lines = _stanza!;
+        _stanza = null;
+        var text = string.Join('\n', lines) + "\n\n";
+        var stanza = MachineLogReader.Read(new StringReader(text)).FirstOrDefault();
+        if (stanza is null) return;
+        var message = stanza.MessageText;
+        var first = stanza.Message.Count > 0 ? stanza.Message[0] : "";
+
+        if (!_patterns.IsEmpty)
+        {
+            var ignored = false;
+            foreach (var m in stanza.Message)
+            {
+                switch (_patterns.Match(m))
+                {
+                    case JobPatternVerdict.Ignore: ignored = true; break;
+                    case JobPatternVerdict.Critical: _runs.Failure(KnownFailures.JobCritical, _stanzaOffset, true).AddLine(_masker.Mask(m)); break;
+                    case JobPatternVerdict.Warning: _runs.Failure(KnownFailures.JobWarning, _stanzaOffset, true).AddLine(_masker.Mask(m)); break;
+                }
+                if (ignored) break;
+            }
+            if (ignored) return;
+        }
+
+        var normal = LinePatterns.Normalise(Encoding.UTF8.GetBytes(first));
+        var cls = LinePatterns.Classify(normal);
+        if (stanza.Level == "INFO")
+        {
+            if (stanza.Code == 3) _runs.Line(LineKind.Maintenance, _stanzaOffset, "collection-status", machine: true);
+            return;
+        }
+        if (cls.Kind == LineKind.Noise)
+        {
+            _runs.Noise(_stanzaOffset);
+            return;
+        }
+        if (stanza.Level is "ERROR" or "CRITICAL" or "WARNING")
+        {
+            var failure = KnownFailures.ForStanza(stanza.Level, stanza.Code, stanza.Extra, message);
+            if (failure is not null)
+            {
+                failure = KnownFailures.Refine(failure, message);
+                var hit = _runs.Failure(failure, _stanzaOffset, true, failure == KnownFailures.LockHeld ? 2 : 0);
+                var keyword = $"{stanza.Level} {stanza.Code}{(stanza.Extra.Length > 0 ? " " + stanza.Extra : "")}";
+                var shown = stanza.Message.Where(m => m.Trim().Length > 0).Take(FailureHit.MaxLines).ToList();
+                hit.AddLine(_masker.Mask(shown.Count > 0 ? $"{keyword}: {shown[0].Trim()}" : keyword));
+                foreach (var m in shown.Skip(1)) hit.AddLine(_masker.Mask(m.Trim()));
+                return;
+            }
+        }
+        // NOTICE stanzas, and warnings without a failure code ("Attempt of put Nr. 1 failed", "No extraneous
+        // files found"), carry the same texts as the console: classify them the same way.
+        if (cls.Kind == LineKind.Failure) cls = new LineClass(LineKind.Known);
+        if (cls.Kind == LineKind.Unknown && stanza.Message.Any(m => m.Contains("Restart is impossible", StringComparison.Ordinal)))
+            cls = new LineClass(LineKind.RestartImpossible, Action: "backup");
+        if (cls.Kind is LineKind.Unknown or LineKind.Blank) cls = new LineClass(LineKind.Known);
+        Dispatch(cls, normal, first, _stanzaOffset, machine: true, stanza.Message);
+    }
+
+    /// <summary>
+    /// A cheap test for a machine-log keyword line (<c>LEVEL CODE[ EXTRA]</c>) before the exact regular expression
+    /// of <see cref="MachineLogReader"/> is asked: level word, a blank, a digit. INFO/DEBUG/Level N stanzas are
+    /// of no interest here (progress, per-file lines).
+    /// </summary>
+    private static bool IsStanzaHeader(ReadOnlySpan<byte> line, out bool interesting)
+    {
+        interesting = false;
+        if (line.Length < 6) return false;
+        int word;
+        switch (line[0])
+        {
+            case (byte)'E' when line.StartsWith("ERROR "u8): word = 6; interesting = true; break;
+            case (byte)'W' when line.StartsWith("WARNING "u8): word = 8; interesting = true; break;
+            case (byte)'N' when line.StartsWith("NOTICE "u8): word = 7; interesting = true; break;
+            case (byte)'C' when line.StartsWith("CRITICAL "u8): word = 9; interesting = true; break;
+            // INFO 3 is the collection-status block: the end of a collection-status run.
+            case (byte)'I' when line.StartsWith("INFO "u8): word = 5; interesting = line.StartsWith("INFO 3"u8) && (line.Length == 6 || line[6] == (byte)' '); break;
+            case (byte)'D' when line.StartsWith("DEBUG "u8): word = 6; break;
+            case (byte)'L' when line.StartsWith("Level "u8):
+                word = 6;
+                while (word < line.Length && line[word] is >= (byte)'0' and <= (byte)'9') word++;
+                if (word >= line.Length || line[word] != (byte)' ') return false;
+                word++;
+                break;
+            default: return false;
+        }
+        if (word >= line.Length || line[word] is < (byte)'0' or > (byte)'9') return false;
+        var end = word;
+        while (end < line.Length && line[end] is >= (byte)'0' and <= (byte)'9') end++;
+        if (end < line.Length && line[end] != (byte)' ') return false;
+        return true;
+    }
+
+    private static long VerifyDifferences(string line)
+    {
+        // "Verify complete: 49 files compared, 5 differences found."
+        var comma = line.IndexOf(", ", StringComparison.Ordinal);
+        if (comma < 0) return 0;
+        var rest = line.AsSpan(comma + 2);
+        var space = rest.IndexOf(' ');
+        return space > 0 && long.TryParse(rest[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Processes;
+
+/// <summary>
+/// Parses a capture of <c>ps -eo pid,ppid,user,lstart,etimes,args</c> (acquisition), with or without the header,
+/// also the <c>--forest</c> form (the <c>\_</c> markers are dropped):
+/// <code>   1574    1573 root     Thu Nov 26 10:43:00 2026       5 /usr/bin/python3 /usr/bin/duplicity ...</code>
+/// lstart is local time without a zone, so it is read in the zone given (the capture host's; default the
+/// machine's). etimes is checked for form but not used: ps prints garbage there for itself (4123168608 seen).
+/// A line that is not in this form makes the capture UNKNOWN rather than silently missing a process.
+/// </summary>
+public static class PsCapture
+{
+    public static IReadOnlyList<ProcessEntry> Parse(IEnumerable<string> lines, TimeZoneInfo? zone = null, string source = "ps capture")
+    {
+        zone ??= TimeZoneInfo.Local;
+        var result = new List<ProcessEntry>();
+        var number = 0;
+        foreach (var raw in lines)
+        {
+            number++;
+            var line = raw.TrimEnd('\r');
+            if (line.Trim().Length == 0) continue;
+            var entry = ParseLine(line, zone);
+            if (entry is null)
+            {
+                if (result.Count == 0 && line.TrimStart().StartsWith("PID", StringComparison.Ordinal)) continue; // the header
+                throw new CheckException($"{source} line {number} is not 'ps -eo pid,ppid,user,lstart,etimes,args' output: '{Shorten(line)}'");
+            }
+            result.Add(entry);
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<ProcessEntry> Read(string path, TimeZoneInfo? zone = null)
+    {
+        try
+        {
+            return Parse(File.ReadLines(path), zone, $"ps capture {path}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckException($"cannot read ps capture {path}: {ProcFiles.Reason(e)}");
+        }
+    }
+
+    private static ProcessEntry? ParseLine(string line, TimeZoneInfo zone)
+    {
+        // pid ppid user wday month day hh:mm:ss year etimes args...
+        var tokens = new List<string>(9);
+        var i = 0;
+        while (tokens.Count < 9)
+        {
+            while (i < line.Length && line[i] == ' ') i++;
+            if (i >= line.Length) return null;
+            var from = i;
+            while (i < line.Length && line[i] != ' ') i++;
+            tokens.Add(line[from..i]);
+        }
+        if (!int.TryParse(tokens[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0) return null;
+        if (!int.TryParse(tokens[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ppid)) return null;
+        if (!ulong.TryParse(tokens[8], NumberStyles.None, CultureInfo.InvariantCulture, out _)) return null;
+        var stamp = $"{tokens[3]} {tokens[4]} {tokens[5]} {tokens[6]} {tokens[7]}";
+        if (!DateTime.TryParseExact(stamp, "ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return null;
+        DateTimeOffset start;
+        try
+        {
+            start = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+        }
+        catch (ArgumentException)
+        {
+            return null; // a local time that does not exist in the zone (inside a DST gap)
+        }
+        var args = StripForest(line[i..]);
+        var user = tokens[2];
+        return new ProcessEntry
+        {
+            Pid = pid,
+            ParentPid = ppid,
+            // ps joins argv with blanks; splitting again is the best a capture allows.
+            Argv = args.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            User = user,
+            Uid = user.All(char.IsAsciiDigit) && int.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null,
+            StartUtc = start,
+        };
+    }
+
+    private static string StripForest(string args)
+    {
+        var s = args.TrimStart(' ');
+        while (true)
+        {
+            if (s.StartsWith("\\_ ", StringComparison.Ordinal)) s = s[3..].TrimStart(' ');
+            else if (s.StartsWith("| ", StringComparison.Ordinal)) s = s[2..].TrimStart(' ');
+            else return s;
+        }
+    }
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "..." : text;
+}

@@ -1,0 +1,54 @@
+using DuplicityChecks.Duplicity.Running;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Tests.Running;
+
+public class RunningOptionsTests
+{
+    private static RunningOptions From(params string[] args) => RunningOptions.From(CommandLine.Parse(args, RunningOptions.Specs));
+
+    [Test]
+    public void Defaults_are_12h_24h_count_0_1_expect_any_waiting_warning()
+    {
+        var o = From();
+
+        o.Elapsed.Should().Be(new Threshold(new ThresholdRange(0, 43200, false), new ThresholdRange(0, 86400, false)));
+        o.Count.Should().Be(new Threshold(new ThresholdRange(0, 1, false), null));
+        o.Expect.Should().Be(ExpectMode.Any);
+        o.WaitingState.Should().Be(ServiceState.Warning);
+        o.ProcRoot.Should().Be("/proc");
+        o.Filter.IsEmpty.Should().BeTrue();
+    }
+
+    [Test]
+    public void Short_and_long_filter_options_fill_the_filter()
+    {
+        var o = From("-d", "rsync://h/x", "-A", "/c", "-N", "n", "-u", "backup", "-m", "assets");
+
+        o.Filter.Should().BeEquivalentTo(new { Destination = "rsync://h/x", ArchiveDir = "/c", Name = "n", User = "backup" });
+        o.Filter.Match!.Options.Should().HaveFlag(System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        o.Filter.Match.MatchTimeout.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThan(TimeSpan.FromSeconds(1));
+    }
+
+    [Test]
+    public void Command_line_options_override_the_job()
+    {
+        var job = new JobValues("assets", "rsync://h/assets", "/data/cache", null, "govuk-backup");
+
+        var o = RunningOptions.From(CommandLine.Parse(["-j", "assets", "-u", "root"], RunningOptions.Specs), job);
+
+        o.JobName.Should().Be("assets");
+        o.Filter.Destination.Should().Be("rsync://h/assets");
+        o.Filter.ArchiveDir.Should().Be("/data/cache");
+        o.Filter.User.Should().Be("root");
+    }
+
+    [TestCase("--match", "(unclosed", "--match: '(unclosed' is not a valid regular expression*")]
+    [TestCase("--expect", "sometimes", "--expect: 'sometimes' is not running, stopped or any")]
+    [TestCase("--waiting-state", "bad", "--waiting-state: 'bad' is not a state*")]
+    [TestCase("-w", "12x", "--warning: *")]
+    [TestCase("--count-critical", "5:1", "--count-critical: *")]
+    [TestCase("--job", "assets", "--job assets: job files are not supported by this build yet*")]
+    public void Bad_values_are_usage_errors(string option, string value, string message)
+        => FluentActions.Invoking(() => From(option, value)).Should().Throw<UsageException>().WithMessage(message);
+}
