@@ -14,7 +14,7 @@ return PluginRunner.Run(args, new PluginDefinition
     Options = RunningOptions.Specs,
     Examples =
     [
-        "check_duplicity_running -d rsync://backup@host:/srv/backups/assets -A /data/backups/.cache/duplicity",
+        "check_duplicity_running -d rsync://backup@host:/srv/assets -A /data/.cache/duplicity",
         "check_duplicity_running -u govuk-backup -w 12h -c 1d",
         "check_duplicity_running --expect running -m 'assets'",
         "check_duplicity_running --ps-file ps.txt --now 1795689786 -v",

@@ -1,0 +1,143 @@
+using DuplicityChecks.Duplicity.Locks;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.ArchiveDir;
+
+/// <summary>
+/// The archive-dir source of the backup model (acquisition; design.md "One model, many sources", 1).
+/// Which folder: <c>&lt;archiveDir&gt;/&lt;name&gt;</c> where name is <c>--name</c> or md5 of the destination URL
+/// exactly as typed; when that folder does not exist but <paramref name="archiveDir"/> itself holds duplicity
+/// files, the archive dir is the backup's own folder. With neither name nor URL: the archive dir itself
+/// when it holds duplicity files, else every sub-folder that holds any (auto-discovery), else the archive
+/// dir as one empty backup (<see cref="ArchiveDirBackup.HasDuplicityFiles"/> false, so the check can say why).
+/// Offline: names only, plus the manifests <see cref="VolumeCounting"/> asks for, plus /proc/locks when a
+/// <c>lockfile</c> exists.
+/// </summary>
+public static class ArchiveDirScanner
+{
+    public const string PermissionHint = "permission denied (run as the backup user or with --sudo-user)";
+
+    /// <summary>Scans and returns one entry per backup (at least one).</summary>
+    /// <exception cref="CheckException">The archive dir or the backup's folder is missing, not a directory, or unreadable.</exception>
+    public static IReadOnlyList<ArchiveDirBackup> Scan(
+        string archiveDir,
+        string? name = null,
+        string? destinationUrl = null,
+        string procRoot = "/proc",
+        VolumeCounting volumes = VolumeCounting.PrimaryChain,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archiveDir);
+        var baseDir = archiveDir.Length > 1 ? Path.TrimEndingDirectorySeparator(archiveDir) : archiveDir;
+        if (Probe(baseDir) is var baseState && baseState != PathState.Directory) throw Missing(baseDir, baseState);
+        var locks = new Lazy<IReadOnlyList<ProcLockEntry>>(() => ProcLocks.Read(procRoot));
+
+        var folder = BackupName.Resolve(name, destinationUrl);
+        if (folder is not null)
+        {
+            var candidate = Path.Combine(baseDir, folder);
+            var state = Probe(candidate);
+            if (state == PathState.Directory) return [ScanFolder(candidate, folder, procRoot, volumes, locks, cancellationToken)];
+            var own = List(baseDir, cancellationToken);
+            if (own.HasDuplicityFiles) return [Assemble(own, FolderName(baseDir), procRoot, volumes, locks, cancellationToken)];
+            var why = string.IsNullOrEmpty(name) ? " (the name is md5 of the destination URL exactly as typed; set --name if the job uses one)" : "";
+            throw new CheckException($"{Missing(candidate, state).Message}{why}");
+        }
+
+        var listing = List(baseDir, cancellationToken);
+        if (listing.HasDuplicityFiles) return [Assemble(listing, FolderName(baseDir), procRoot, volumes, locks, cancellationToken)];
+
+        var found = new List<ArchiveDirBackup>();
+        foreach (var sub in SubDirectories(baseDir))
+        {
+            var subListing = List(sub, cancellationToken);
+            if (subListing.HasDuplicityFiles) found.Add(Assemble(subListing, FolderName(sub), procRoot, volumes, locks, cancellationToken));
+        }
+        return found.Count > 0 ? found : [Assemble(listing, FolderName(baseDir), procRoot, volumes, locks, cancellationToken)];
+    }
+
+    /// <summary>Scans one backup's own folder (no name resolution, no auto-discovery).</summary>
+    /// <exception cref="CheckException">The folder is missing, not a directory, or unreadable.</exception>
+    public static ArchiveDirBackup ScanFolder(string directory, string? name = null, string procRoot = "/proc",
+        VolumeCounting volumes = VolumeCounting.PrimaryChain, CancellationToken cancellationToken = default)
+        => ScanFolder(directory, name ?? FolderName(directory), procRoot, volumes, new Lazy<IReadOnlyList<ProcLockEntry>>(() => ProcLocks.Read(procRoot)), cancellationToken);
+
+    private static ArchiveDirBackup ScanFolder(string directory, string name, string procRoot, VolumeCounting volumes,
+        Lazy<IReadOnlyList<ProcLockEntry>> locks, CancellationToken cancellationToken)
+    {
+        var state = Probe(directory);
+        if (state != PathState.Directory) throw Missing(directory, state);
+        return Assemble(List(directory, cancellationToken), name, procRoot, volumes, locks, cancellationToken);
+    }
+
+    private static ArchiveDirBackup Assemble(ArchiveDirListing listing, string name, string procRoot, VolumeCounting volumes,
+        Lazy<IReadOnlyList<ProcLockEntry>> locks, CancellationToken cancellationToken)
+    {
+        var holder = listing.HasLockFile ? ArchiveLock.Holder(listing.Directory, procRoot, locks.Value) : null;
+        return CollectionAssembler.Assemble(listing, name, volumes, holder, cancellationToken);
+    }
+
+    private static ArchiveDirListing List(string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ArchiveDirListing.Read(directory, cancellationToken);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CheckException($"archive dir {directory}: {PermissionHint}", e);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new CheckException($"archive dir {directory} does not exist", e);
+        }
+        catch (IOException e)
+        {
+            throw new CheckException($"archive dir {directory} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static IEnumerable<string> SubDirectories(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CheckException($"archive dir {directory}: {PermissionHint}", e);
+        }
+    }
+
+    private static string FolderName(string directory)
+        => Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)) is { Length: > 0 } n ? n : directory;
+
+    private enum PathState
+    {
+        Missing,
+        Directory,
+        NotDirectory,
+    }
+
+    // One stat. ENOENT/ENOTDIR read as missing; EACCES (an untraversable parent, such as /root for the
+    // nagios user) surfaces as UnauthorizedAccessException and must not read as "does not exist".
+    private static PathState Probe(string path)
+    {
+        try
+        {
+            return (File.GetAttributes(path) & FileAttributes.Directory) != 0 ? PathState.Directory : PathState.NotDirectory;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return PathState.Missing;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CheckException($"archive dir {path}: {PermissionHint}", e);
+        }
+    }
+
+    private static CheckException Missing(string path, PathState state) => state == PathState.NotDirectory
+        ? new CheckException($"archive dir {path} is not a directory")
+        : new CheckException($"archive dir {path} does not exist");
+}
