@@ -22,7 +22,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         if (options.ArchiveDir is { } dir)
         {
             using (context.Stage($"reading the archive dir {dir}"))
-                return ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot);
+                return [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot).Select(b => b.Collection)];
         }
         if (options.Destination is { } destination)
             return [await LiveAsync(destination).ConfigureAwait(false)];
@@ -44,8 +44,8 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             if (DefaultArchiveDir() is { } cache && Directory.Exists(cache))
             {
                 context.Log.Debug("collection-status found the lock held; reading {Cache:l} instead", cache);
-                var name = options.BackupName ?? ArchiveDirScanner.BackupNameOf(destination);
-                return ArchiveDirScanner.Scan(cache, name, destination, options.ProcRoot).Single();
+                var name = options.BackupName ?? BackupName.FromUrl(destination);
+                return ArchiveDirScanner.Scan(cache, name, destination, options.ProcRoot).Single().Collection;
             }
             throw new CheckException("backup in progress: another duplicity holds the lock, so collection-status cannot list the backups (give --archive-dir to read the cache while a backup runs)");
         }
