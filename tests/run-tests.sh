@@ -36,8 +36,10 @@ for trx in "$results"/*.trx; do
   line=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   get() { local v; v=$(echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${v:-0}"; }
   passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
+  f=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
+  failed=$((failed + f))
+  # TRX counts ignored tests only as total minus executed.
+  skipped=$((skipped + $(get total) - $(get executed)))
 done
 [ "$passed" -eq 0 ] && status=1
 echo "$passed passed, $failed failed, $skipped skipped"

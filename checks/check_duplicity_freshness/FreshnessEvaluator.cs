@@ -74,7 +74,7 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
             text += $", last full {Duration.Format(fullAge.Value)} ago{limit}";
         }
 
-        if (c.Chains.Count > 0 && c.PrimaryChain is null)
+        if (last is not null && c.Chains.Count > 0 && c.PrimaryChain is null)
         {
             // duplicity found backups but no chain whose signatures match: it cannot add incrementals to
             // them, and restores from them may be incomplete.
@@ -97,7 +97,7 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
             node.Add(running is null ? $"{what} (an interrupted backup; the next run resumes or restarts it)" : $"{what} (the running backup)", state);
             if (state != ServiceState.Ok)
             {
-                problems.Add(what);
+                if (last is not null) problems.Add(what); // else the summary already names them
                 result.Hint($"{options.Fixes.Cleanup}   (after checking that no backup runs; or let the next run resume)");
             }
         }

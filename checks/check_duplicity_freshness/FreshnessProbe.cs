@@ -2,6 +2,7 @@ using DuplicityChecks.Duplicity.ArchiveDir;
 using DuplicityChecks.Duplicity.CollectionStatus;
 using DuplicityChecks.Duplicity.Live;
 using DuplicityChecks.Duplicity.Model;
+using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Checks;
@@ -19,14 +20,45 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             using (context.Stage($"reading the collection-status file {file}"))
                 return [StatusFileReader.Read(file, options.TimeZone, options.JobName)];
         }
+        IReadOnlyList<BackupCollection> collections;
         if (options.ArchiveDir is { } dir)
         {
             using (context.Stage($"reading the archive dir {dir}"))
-                return [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot).Select(b => b.Collection)];
+                collections = [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot, cancellationToken: context.Cancellation).Select(b => b.Collection)];
         }
-        if (options.Destination is { } destination)
-            return [await LiveAsync(destination).ConfigureAwait(false)];
-        throw new UsageException("give --archive-dir, --status-file or --destination (or a --job that sets them)");
+        else if (options.Destination is { } destination)
+            collections = [await LiveAsync(destination).ConfigureAwait(false)];
+        else
+            throw new UsageException("give --archive-dir, --status-file or --destination (or a --job that sets them)");
+        foreach (var c in collections)
+            context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
+        return collections.Count == 1 && collections[0].Lock is null && RunningBackup() is { } running ? [collections[0] with { Lock = running }] : collections;
+    }
+
+    /// <summary>
+    /// A duplicity for this backup running now (found in the process table), for "backup in progress since T":
+    /// the lock shows it too, but a monitoring user may not see the lock file, and a live run has none.
+    /// Only when the backup is named (destination or --name): otherwise any duplicity could be taken for it.
+    /// </summary>
+    private LockHolder? RunningBackup()
+    {
+        if (options.Destination is null && options.BackupName is null) return null;
+        using (context.Stage($"looking for a running duplicity in {options.ProcRoot}"))
+        {
+            try
+            {
+                var filter = new ProcessFilter(options.Destination, options.ArchiveDir, options.BackupName);
+                var found = DuplicityProcessFinder.Find(options.ProcRoot, filter, context.Now)
+                    .FirstOrDefault(p => p.Arguments.Action is "full" or "incremental" or "backup");
+                return found is null ? null : new LockHolder(found.Pid, found.LockFile ?? "the lock", found.StartUtc, context.Secrets.Mask(found.Process.CommandLine));
+            }
+            catch (CheckException e)
+            {
+                // The process table is a hint here, not the source of truth: never fail the freshness check on it.
+                context.Log.Debug("process table not readable: {Reason:l}", e.Message);
+                return null;
+            }
+        }
     }
 
     private async Task<BackupCollection> LiveAsync(string destination)
@@ -44,8 +76,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             if (DefaultArchiveDir() is { } cache && Directory.Exists(cache))
             {
                 context.Log.Debug("collection-status found the lock held; reading {Cache:l} instead", cache);
-                var name = options.BackupName ?? BackupName.FromUrl(destination);
-                return ArchiveDirScanner.Scan(cache, name, destination, options.ProcRoot).Single().Collection;
+                return ArchiveDirScanner.Scan(cache, options.BackupName, destination, options.ProcRoot, cancellationToken: context.Cancellation)[0].Collection;
             }
             throw new CheckException("backup in progress: another duplicity holds the lock, so collection-status cannot list the backups (give --archive-dir to read the cache while a backup runs)");
         }

@@ -14,9 +14,9 @@ var plugin = new PluginDefinition
     Examples =
     [
         "check_duplicity_freshness -j assets",
-        "check_duplicity_freshness -A /data/backups/.cache/duplicity -d rsync://u@host:/srv/b -w 26h -c 2d",
-        "check_duplicity_freshness -s /var/log/duplicity/status.log --timezone Europe/Berlin",
-        "check_duplicity_freshness -d file:///srv/backup --sudo-user backup --full-warning 8d",
+        "check_duplicity_freshness -A /var/cache/duplicity -d sftp://u@host/b -c 2d",
+        "check_duplicity_freshness -s status.log --timezone Europe/Berlin",
+        "check_duplicity_freshness -d file:///srv/b --sudo-user backup",
     ],
 };
 

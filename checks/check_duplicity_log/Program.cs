@@ -26,7 +26,7 @@ return PluginRunner.Run(args, plugin, context =>
     var options = LogCheckOptions.From(context.Options);
     LogScanResult scan;
     using (context.Stage($"reading {options.LogFile}"))
-        scan = new LogProbe(options, context.Secrets, context.Log).Read(context.Cancellation);
+        scan = new LogProbe(options, context.Log).Read(context.Cancellation);
     context.Log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
-    return Task.FromResult(new LogEvaluator(options, context.Now).Evaluate(scan));
+    return Task.FromResult(new LogEvaluator(options, context.Now, context.Secrets).Evaluate(scan));
 });

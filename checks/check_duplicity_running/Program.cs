@@ -1,3 +1,4 @@
+using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Duplicity.Running;
 using DuplicityChecks.Plugin;
@@ -21,8 +22,10 @@ return PluginRunner.Run(args, new PluginDefinition
     ],
 }, context =>
 {
-    // The job file reader is not part of this build yet: --job is refused by RunningOptions with a usage error.
-    var options = RunningOptions.From(context.Options, job: null);
+    var job = context.Options.Get("job") is { } name
+        ? JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name)
+        : null;
+    var options = RunningOptions.From(context.Options, job is null ? null : new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User));
     DuplicityProcessScan scan;
     using (context.Stage(options.PsFile is { } ps ? $"reading ps capture {ps}" : $"reading the process table {options.ProcRoot}"))
     {

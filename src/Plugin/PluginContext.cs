@@ -54,7 +54,7 @@ public sealed class PluginContext
 
         public void Dispose()
         {
-            context.Log.Debug("{Stage:l} took {Ms} ms", description, Stopwatch.GetElapsedTime(_start).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+            context.Log.Debug("{Stage:l} took {Ms:l} ms", description, Stopwatch.GetElapsedTime(_start).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
             Volatile.Write(ref context._stage, previous);
         }
     }

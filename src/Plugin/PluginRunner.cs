@@ -63,12 +63,25 @@ public static class PluginRunner
         var context = new PluginContext(options, now, verbosity, logger, masker, cts.Token, timeout);
         logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
 
+        // What was interrupted is captured when it happens: once cancelled, the check unwinds its stages.
         var interrupted = "";
+        var interruptedStage = "";
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Interrupt(string why)
+        {
+            lock (cancelled)
+            {
+                if (interrupted.Length > 0) return;
+                interrupted = why;
+                interruptedStage = context.CurrentStage;
+            }
+            cts.Cancel();
+            cancelled.TrySetResult();
+        }
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
             c.Cancel = true; // we exit ourselves, with our own UNKNOWN line
-            interrupted = "terminated by SIGTERM";
-            cts.Cancel();
+            Interrupt("terminated by SIGTERM");
         });
 
         CheckResult result;
@@ -76,15 +89,12 @@ public static class PluginRunner
         var work = Task.Run(() => check(context), cts.Token);
         try
         {
-            var finished = Task.WaitAny([work], timeout) == 0 && !cts.IsCancellationRequested;
-            if (!finished)
+            if (Task.WaitAny([work, cancelled.Task], timeout) != 0)
             {
-                if (interrupted.Length == 0) interrupted = $"timed out after {FormatSeconds(timeout.TotalSeconds)} s";
-                var stage = context.CurrentStage;
-                cts.Cancel();
+                Interrupt($"timed out after {FormatSeconds(timeout.TotalSeconds)} s");
                 // Give the check the chance to kill what it started (process trees) before we report.
                 try { work.Wait(CancelGrace); } catch (AggregateException) { }
-                result = CheckResult.Unknown($"{interrupted} {stage}");
+                result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             }
             else
             {
@@ -96,7 +106,7 @@ public static class PluginRunner
             failure = e is AggregateException { InnerException: { } inner } ? inner : e;
             if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
             if (failure is OperationCanceledException && interrupted.Length > 0)
-                result = CheckResult.Unknown($"{interrupted} {context.CurrentStage}");
+                result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else
                 result = CheckResult.Unknown(Describe(failure));
             logger.Error(failure, "check failed");

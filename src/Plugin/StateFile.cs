@@ -123,8 +123,9 @@ public sealed class StateFile : IDisposable
         }
     }
 
-    // ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33) as HRESULTs: what .NET reports for EWOULDBLOCK.
-    private static bool IsSharingViolation(IOException e) => (e.HResult & 0xFFFF) is 32 or 33;
+    // On Linux .NET reports the failed flock as the errno EWOULDBLOCK (11) in HResult; Windows-style sharing and
+    // lock violations (32, 33) are accepted too.
+    private static bool IsSharingViolation(IOException e) => e.GetType() == typeof(IOException) && (e.HResult & 0xFFFF) is 11 or 32 or 33;
 
     private void Load()
     {

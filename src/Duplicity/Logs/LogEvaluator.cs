@@ -7,7 +7,7 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// Turns what was read from the log into the check's result (evaluation): the failures with their state, the
 /// lines that show them and the fix; the statistics of the last backup as perfdata; the age of the last run.
 /// </summary>
-public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now)
+public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, SecretMasker masker)
 {
     public CheckResult Evaluate(LogScanResult scan)
     {
@@ -49,7 +49,9 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now)
             foreach (var (hit, state) in failures)
             {
                 var sub = result.Add($"{hit.Failure.Name}: {hit.Failure.Summary}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
-                foreach (var line in hit.Lines) sub.Add($"> {line}", state);
+                // Quoted lines can hold a URL with a password or a PASSPHRASE= line of a wrapper: masked here,
+                // and the renderer masks everything once more.
+                foreach (var line in hit.Lines) sub.Add($"> {masker.Mask(line)}", state);
             }
             if (failures.Count == 0) result.Add(OkText(scan), ServiceState.Ok);
             foreach (var (hit, _) in failures.OrderByDescending(f => f.State.Severity()))

@@ -50,7 +50,7 @@ public sealed class LogScanResult
 /// Reads the log for one check (acquisition): last-run from the last run boundary found backwards
 /// (<see cref="LastRunLocator"/>), new through the state file and <see cref="LogTail"/>, all from the start.
 /// </summary>
-public sealed class LogProbe(LogCheckOptions options, SecretMasker masker, ILogger log)
+public sealed class LogProbe(LogCheckOptions options, ILogger log)
 {
     public const int MaxRunsKept = 20;
 
@@ -87,7 +87,7 @@ public sealed class LogProbe(LogCheckOptions options, SecretMasker masker, ILogg
         }
         file.Position = start;
         var collector = new RunCollector(options.Scope);
-        var scanner = new LogScanner(collector.Add, masker, options.Patterns);
+        var scanner = new LogScanner(collector.Add, options.Patterns);
         using (var limited = new BoundedStream(file, length - start))
             scanner.Scan(limited, start, cancellation);
         scanner.Finish();
@@ -118,7 +118,7 @@ public sealed class LogProbe(LogCheckOptions options, SecretMasker masker, ILogg
         log.Debug("new: {Explanation} ({Pending} bytes pending)", tail.Explanation, tail.PendingBytes);
 
         var collector = new RunCollector(LogScope.New);
-        var scanner = new LogScanner(collector.Add, masker, options.Patterns);
+        var scanner = new LogScanner(collector.Add, options.Patterns);
         using (var reader = tail.OpenReader())
             scanner.Scan(reader, 0, cancellation);
         scanner.Finish();

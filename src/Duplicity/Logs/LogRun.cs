@@ -11,7 +11,7 @@ public enum RunEnd
     ActionDone,
 }
 
-/// <summary>One failure found in a run, with the lines that show it (masked, capped).</summary>
+/// <summary>One failure found in a run, with the lines that show it (as written, capped; masked when shown).</summary>
 public sealed class FailureHit(KnownFailure failure, long offset, bool fromMachineLog)
 {
     public const int MaxLines = 6;
@@ -84,10 +84,15 @@ public sealed class LogRun
     /// text lines are dropped (a job that logs both forms into one file would otherwise count everything twice);
     /// the job's own patterns always count. The same failure is listed once.
     /// </summary>
-    public IReadOnlyList<FailureHit> Failures
+    public IReadOnlyList<FailureHit> Failures => _failures ??= MergeFailures();
+
+    // Computed once, when the finished run is first judged (merging adds the counts of duplicates).
+    private IReadOnlyList<FailureHit>? _failures;
+
+    private IReadOnlyList<FailureHit> MergeFailures()
     {
-        get
         {
+            if (Hits.Count == 0) return [];
             var list = new List<FailureHit>();
             foreach (var h in Hits)
             {

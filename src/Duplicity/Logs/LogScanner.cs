@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using DuplicityChecks.Duplicity.MachineLog;
-using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Logs;
 
@@ -11,7 +10,8 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// splits lines on bytes with a vectorised search, classifies a line by its first bytes
 /// (<see cref="LinePatterns"/>), and turns into a string only the lines it keeps. Machine-log stanzas of interest
 /// are parsed by <see cref="MachineLogReader"/>; INFO/DEBUG stanzas (one per file at -v5 and up) are skipped.
-/// Memory stays flat: finished runs go to the sink.
+/// Memory stays flat: finished runs go to the sink. Lines are kept as written; the evaluation masks secrets in
+/// every line it shows (masking costs regular expressions, so it is paid only for what is shown).
 /// </summary>
 public sealed class LogScanner
 {
@@ -19,7 +19,6 @@ public sealed class LogScanner
     private const int ContextLines = 8;
     private static readonly byte[] Traceback = "Traceback ("u8.ToArray();
 
-    private readonly SecretMasker _masker;
     private readonly JobPatterns _patterns;
     private readonly RunBuilder _runs;
     private readonly int _bufferSize;
@@ -44,9 +43,8 @@ public sealed class LogScanner
 
     private long _safeOffset;
 
-    public LogScanner(Action<LogRun> sink, SecretMasker? masker = null, JobPatterns? patterns = null, int bufferSize = 1 << 20)
+    public LogScanner(Action<LogRun> sink, JobPatterns? patterns = null, int bufferSize = 1 << 20)
     {
-        _masker = masker ?? SecretMasker.Empty;
         _patterns = patterns ?? JobPatterns.None;
         _runs = new RunBuilder(sink);
         _bufferSize = bufferSize;
@@ -187,7 +185,7 @@ public sealed class LogScanner
             var exception = Text(line);
             var failure = KnownFailures.ForException(exception);
             var hit = _runs.Failure(failure, _tracebackOffset, false);
-            hit.AddLine(_masker.Mask(exception.Trim()));
+            hit.AddLine(exception.Trim());
             return;
         }
 
@@ -201,10 +199,10 @@ public sealed class LogScanner
                 case JobPatternVerdict.Ignore:
                     return;
                 case JobPatternVerdict.Critical:
-                    _runs.Failure(KnownFailures.JobCritical, offset, false).AddLine(_masker.Mask(decoded));
+                    _runs.Failure(KnownFailures.JobCritical, offset, false).AddLine(decoded);
                     break;
                 case JobPatternVerdict.Warning:
-                    _runs.Failure(KnownFailures.JobWarning, offset, false).AddLine(_masker.Mask(decoded));
+                    _runs.Failure(KnownFailures.JobWarning, offset, false).AddLine(decoded);
                     break;
             }
         }
@@ -270,7 +268,7 @@ public sealed class LogScanner
             case LineKind.VerifyComplete:
             {
                 decoded ??= Text(normal);
-                _runs.Verify(VerifyDifferences(decoded), _masker.Mask(decoded), offset, machine);
+                _runs.Verify(VerifyDifferences(decoded), decoded, offset, machine);
                 return;
             }
             case LineKind.PassphrasePrompt:
@@ -286,7 +284,7 @@ public sealed class LogScanner
                 decoded ??= Text(normal);
                 var failure = KnownFailures.Refine(cls.Failure!, decoded);
                 var hit = _runs.Failure(failure, offset, machine, cls.Phase);
-                hit.AddLine(_masker.Mask(decoded));
+                hit.AddLine(decoded);
                 if (!machine)
                 {
                     _context = hit;
@@ -310,7 +308,7 @@ public sealed class LogScanner
     private void AddContext(string line)
     {
         var hit = _context!;
-        hit.AddLine(_masker.Mask(line.Trim()));
+        hit.AddLine(line.Trim());
         var refined = KnownFailures.Refine(hit.Failure, line);
         if (refined != hit.Failure)
         {
@@ -346,8 +344,8 @@ public sealed class LogScanner
                 switch (_patterns.Match(m))
                 {
                     case JobPatternVerdict.Ignore: ignored = true; break;
-                    case JobPatternVerdict.Critical: _runs.Failure(KnownFailures.JobCritical, _stanzaOffset, true).AddLine(_masker.Mask(m)); break;
-                    case JobPatternVerdict.Warning: _runs.Failure(KnownFailures.JobWarning, _stanzaOffset, true).AddLine(_masker.Mask(m)); break;
+                    case JobPatternVerdict.Critical: _runs.Failure(KnownFailures.JobCritical, _stanzaOffset, true).AddLine(m); break;
+                    case JobPatternVerdict.Warning: _runs.Failure(KnownFailures.JobWarning, _stanzaOffset, true).AddLine(m); break;
                 }
                 if (ignored) break;
             }
@@ -375,8 +373,8 @@ public sealed class LogScanner
                 var hit = _runs.Failure(failure, _stanzaOffset, true, failure == KnownFailures.LockHeld ? 2 : 0);
                 var keyword = $"{stanza.Level} {stanza.Code}{(stanza.Extra.Length > 0 ? " " + stanza.Extra : "")}";
                 var shown = stanza.Message.Where(m => m.Trim().Length > 0).Take(FailureHit.MaxLines).ToList();
-                hit.AddLine(_masker.Mask(shown.Count > 0 ? $"{keyword}: {shown[0].Trim()}" : keyword));
-                foreach (var m in shown.Skip(1)) hit.AddLine(_masker.Mask(m.Trim()));
+                hit.AddLine(shown.Count > 0 ? $"{keyword}: {shown[0].Trim()}" : keyword);
+                foreach (var m in shown.Skip(1)) hit.AddLine(m.Trim());
                 return;
             }
         }

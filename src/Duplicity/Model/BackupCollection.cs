@@ -6,7 +6,7 @@ namespace DuplicityChecks.Duplicity.Model;
 /// the last complete backup is the newest set whose manifest is final; the last backup is the end of the
 /// primary chain; the last full is the start of the newest chain.
 /// </summary>
-public sealed class BackupCollection
+public sealed record BackupCollection
 {
     /// <summary>A short name for output: the archive-dir name (--name or md5 of the URL) or the job.</summary>
     public required string Name { get; init; }

@@ -67,7 +67,7 @@ public sealed record RunningOptions
     public static RunningOptions From(ParsedOptions o, JobValues? job = null)
     {
         if (o.Get("job") is { } jobName && job is null)
-            throw new UsageException($"--job {jobName}: job files are not supported by this build yet; give -d/-A/-N/-u instead");
+            throw new InvalidOperationException($"--job {jobName}: the caller must read the job file first");
         var pattern = o.Get("match");
         Regex? match = null;
         if (pattern is not null)

@@ -62,8 +62,8 @@ public static class LogFixtures
     public static (CheckResult Result, LogScanResult Scan) Judge(string path, DateTimeOffset now, params string[] extra)
     {
         var options = Options(path, extra);
-        var scan = new LogProbe(options, new SecretMasker(), Logger.None).Read();
-        return (new LogEvaluator(options, now).Evaluate(scan), scan);
+        var scan = new LogProbe(options, Logger.None).Read();
+        return (new LogEvaluator(options, now, new SecretMasker()).Evaluate(scan), scan);
     }
 
     public static IEnumerable<string> FailureNames(LogScanResult scan) => scan.Runs.SelectMany(r => r.Failures).Select(f => f.Failure.Name).Distinct();

@@ -24,7 +24,7 @@ public class RunBoundaryTests
         foreach (var step in steps) text.Append(Terminated(step.Text)).Append(Terminated(success.Text));
 
         var runs = new List<LogRun>();
-        var scanner = new LogScanner(runs.Add, new SecretMasker());
+        var scanner = new LogScanner(runs.Add);
         scanner.Scan(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         scanner.Finish();
 

@@ -48,7 +48,6 @@ public class RunningOptionsTests
     [TestCase("--waiting-state", "bad", "--waiting-state: 'bad' is not a state*")]
     [TestCase("-w", "12x", "--warning: *")]
     [TestCase("--count-critical", "5:1", "--count-critical: *")]
-    [TestCase("--job", "assets", "--job assets: job files are not supported by this build yet*")]
     public void Bad_values_are_usage_errors(string option, string value, string message)
         => FluentActions.Invoking(() => From(option, value)).Should().Throw<UsageException>().WithMessage(message);
 }

@@ -33,6 +33,21 @@ public class FreshnessFixtureTests
 
     private static bool IsListing(JsonElement facts) => facts.TryGetProperty("incomplete_sets_num", out _);
 
+    /// <summary>Steps whose own stdout holds the human listing of the same run (English or German).</summary>
+    public static IEnumerable<TestCaseData> TextSteps() => Steps().Where(t =>
+    {
+        var s = (StatusStep)t.Arguments[0]!;
+        var text = File.ReadAllText(Path.Combine(s.Directory, "stdout.txt"));
+        return IsListing(s.Facts) && (text.Contains("Collection Status", StringComparison.Ordinal) || text.Contains("Sammlungszustand", StringComparison.Ordinal));
+    });
+
+    /// <summary>Steps whose listing is healthy at the recorded time.</summary>
+    public static IEnumerable<TestCaseData> HealthySteps() => Steps().Where(t =>
+    {
+        var s = (StatusStep)t.Arguments[0]!;
+        return IsListing(s.Facts) && Expectation.From(s.Facts, s.Now).ExitCode == 0;
+    });
+
     [TestCaseSource(nameof(Steps))]
     public void Machine_log_gives_the_manifest_facts(StatusStep s)
     {
@@ -46,17 +61,15 @@ public class FreshnessFixtureTests
             return;
         }
         var expected = Expectation.From(s.Facts, s.Now);
-        run.ExitCode.Should().Be(expected.ExitCode, run.Stdout);
+        run.ExitCode.Should().BeOneOf(expected.Allowed, run.Stdout);
         Perf(run.Stdout).Should().Contain(expected.Perf);
         if (expected.FirstLine is { } first) run.FirstLine.Should().Be(first);
     }
 
-    [TestCaseSource(nameof(Steps))]
+    [TestCaseSource(nameof(TextSteps))]
     public void Human_text_of_the_same_run_agrees_with_the_machine_log(StatusStep s)
     {
         var stdout = Path.Combine(s.Directory, "stdout.txt");
-        if (!IsListing(s.Facts) || !File.ReadAllText(stdout).Contains("Collection Status", StringComparison.Ordinal))
-            Assert.Ignore("no human collection-status listing in this step's stdout");
         var machine = ProcessRun.Check("check_duplicity_freshness", "-s", Path.Combine(s.Directory, "log-fd3.txt"), "--now", s.Now.ToString(CultureInfo.InvariantCulture));
         var text = ProcessRun.Check("check_duplicity_freshness", "-s", stdout, "--timezone", s.TimeZone, "--now", s.Now.ToString(CultureInfo.InvariantCulture));
         text.Stderr.Should().BeEmpty();
@@ -64,11 +77,9 @@ public class FreshnessFixtureTests
         Perf(text.Stdout).Should().BeEquivalentTo(Perf(machine.Stdout));
     }
 
-    [TestCaseSource(nameof(Steps))]
+    [TestCaseSource(nameof(HealthySteps))]
     public void Stale_backups_warn_after_26h_and_are_critical_after_50h(StatusStep s)
     {
-        var expected = IsListing(s.Facts) ? Expectation.From(s.Facts, s.Now) : null;
-        if (expected is not { ExitCode: 0 }) Assert.Ignore("only healthy listings age into WARNING and CRITICAL");
         var log = Path.Combine(s.Directory, "log-fd3.txt");
         ProcessRun.Check("check_duplicity_freshness", "-s", log, "--now", (s.Now + 30 * 3600).ToString(CultureInfo.InvariantCulture)).ExitCode.Should().Be(1);
         var critical = ProcessRun.Check("check_duplicity_freshness", "-s", log, "--now", (s.Now + 60 * 3600).ToString(CultureInfo.InvariantCulture));
