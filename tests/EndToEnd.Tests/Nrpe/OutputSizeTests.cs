@@ -36,7 +36,6 @@ public class OutputSizeTests
     }
 
     [Test]
-    [Explicit("Fails today: check_duplicity_log prints 1027-1032 bytes for orphaned-backup-files/08 with a job's fix commands (reported to the log check's owner)")]
     public void Log_default_output_fits_an_NRPE_v2_packet_for_every_recorded_run()
     {
         using var dir = new TempDir();
