@@ -13,7 +13,7 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
     /// Quoted lines per failure at default verbosity: enough to recognise the failure while the whole output
     /// stays within an NRPE v2 packet (1023 bytes); -v shows all that were kept.
     /// </summary>
-    private const int DefaultQuotedLines = 2;
+    private const int DefaultQuotedLines = 1;
 
     public CheckResult Evaluate(LogScanResult scan)
     {
