@@ -63,7 +63,7 @@ internal sealed class CollectionBuilder
             if (currentSets[i].IsFull)
                 throw new Plugin.CheckException($"{where}: a backup chain with a second full backup in it");
             if (currentSets[i].Time <= currentSets[i - 1].Time)
-                throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTimestamp.Format(currentSets[i].Time)} after {DuplicityTimestamp.Format(currentSets[i - 1].Time)})");
+                throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTime.Format(currentSets[i].Time)} after {DuplicityTime.Format(currentSets[i - 1].Time)})");
         }
         chains.Add(new BackupChain(currentKind, currentSets));
         currentSets = null;
