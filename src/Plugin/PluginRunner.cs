@@ -118,8 +118,8 @@ public static class PluginRunner
             // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
             if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
+            else if (failure is not null) logger.Error(failure, "check failed");
         }
-        if (failure is not null) logger.Error(failure, "check failed");
 
         var diagnostics = sink?.Lines ?? [];
         var shown = new List<string>(verbosity >= 2 ? diagnostics : []);
