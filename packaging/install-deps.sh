@@ -8,7 +8,8 @@ pkgs=(clang zlib1g-dev)                        # Native AOT linking
 case "$what" in
   test|bench)
     pkgs+=(duplicity gnupg icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
-           monitoring-plugins-basic monitoring-plugins-standard procps util-linux time python3)
+           monitoring-plugins-basic monitoring-plugins-standard procps util-linux time python3
+           dpkg-dev binutils lintian)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test
     [ "$what" = bench ] && pkgs+=(hyperfine) ;;
   demo) pkgs+=(duplicity gnupg) ;;
   build) ;;

@@ -30,9 +30,25 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             collections = [await LiveAsync(destination).ConfigureAwait(false)];
         else
             throw new UsageException("give --archive-dir, --status-file or --destination (or a --job that sets them)");
+        foreach (var c in collections) LogDecisions(c);
         foreach (var c in collections)
             context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
         return collections.Count == 1 && collections[0].Lock is null && RunningBackup() is { } running ? [collections[0] with { Lock = running }] : collections;
+    }
+
+    /// <summary>What the parsers decided, for -vvv: every set as read, and which ones count as complete.</summary>
+    private void LogDecisions(BackupCollection c)
+    {
+        context.Log.Verbose("{Name:l}: read from {Source:l} ({Kind:l}), duplicity version {Version:l}", c.Name, c.SourceDescription, c.Source.ToString(), c.DuplicityVersion ?? "unknown");
+        foreach (var chain in c.Chains)
+            foreach (var set in chain.Sets)
+                context.Log.Verbose("  {Chain:l} chain: {Type:l} {Time:l}, {Volumes} volume(s), {Complete:l}", chain.Kind.ToString().ToLowerInvariant(), set.TypeName, set.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture), set.Volumes, set.Complete ? "complete" : "not complete");
+        foreach (var set in c.IncompleteSetList)
+            context.Log.Verbose("  incomplete: {Type:l} {Time:l} (.part manifest)", set.TypeName, set.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+        if (c.NewestSetMayBeIncomplete)
+            context.Log.Verbose("  the newest listed set is not trusted as complete: incomplete sets are counted and this duplicity lists them in chains (3.1-era)");
+        foreach (var w in c.Warnings) context.Log.Verbose("  duplicity warned: {Warning:l}", w);
+        context.Log.Verbose("  last complete backup: {Last:l}; last complete full: {Full:l}", c.LastCompleteBackup?.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none", c.LastCompleteFull?.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
     }
 
     /// <summary>

@@ -28,5 +28,5 @@ return PluginRunner.Run(args, plugin, context =>
     using (context.Stage($"reading {options.LogFile}"))
         scan = new LogProbe(options, context.Log).Read(context.Cancellation);
     context.Log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
-    return Task.FromResult(new LogEvaluator(options, context.Now, context.Secrets).Evaluate(scan));
+    return Task.FromResult(new LogEvaluator(options, context.Now, context.Secrets, context.Verbosity).Evaluate(scan));
 });

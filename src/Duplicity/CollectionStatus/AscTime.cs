@@ -34,9 +34,9 @@ public static class AscTime
         if (dayName.Length != 3 || monthName.Length != 3 || clock.Length != 8 || clock[2] != ':' || clock[5] != ':') return false;
         var month = IndexOf(Months, monthName) + 1;
         if (month == 0) return false;
-        if (!DuplicityTimestamp.TryDigits(text[parts[2]], out var day) || !DuplicityTimestamp.TryDigits(text[parts[4]], out var year)) return false;
-        if (!DuplicityTimestamp.TryDigits(clock[..2], out var hour) || !DuplicityTimestamp.TryDigits(clock.Slice(3, 2), out var minute)
-            || !DuplicityTimestamp.TryDigits(clock.Slice(6, 2), out var second)) return false;
+        if (!Digits(text[parts[2]], out var day) || !Digits(text[parts[4]], out var year)) return false;
+        if (!Digits(clock[..2], out var hour) || !Digits(clock.Slice(3, 2), out var minute)
+            || !Digits(clock.Slice(6, 2), out var second)) return false;
         if (year is < 1 or > 9999 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
         local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
         // The weekday is redundant; a mismatch means this is not an asctime we understand.
@@ -91,5 +91,17 @@ public static class AscTime
     {
         for (var i = 0; i < names.Length; i++) if (name.SequenceEqual(names[i])) return i;
         return -1;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9) return false;
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9') return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
     }
 }

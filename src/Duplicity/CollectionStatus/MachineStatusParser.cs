@@ -171,7 +171,7 @@ public static class MachineStatusParser
         if (typeText.SequenceEqual("full")) type = BackupSetType.Full;
         else if (typeText.SequenceEqual("inc")) type = BackupSetType.Incremental;
         else throw Unrecognised(lineNumber, line, "an unknown backup set type");
-        if (!DuplicityTimestamp.TryParse(span[parts[1]], out var time))
+        if (!DuplicityTime.TryParse(span[parts[1]], out var time))
             throw Unrecognised(lineNumber, line, "a time that is not YYYYMMDDTHHMMSSZ (--old-filenames times are not supported)");
         if (!int.TryParse(span[parts[2]], NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
             throw Unrecognised(lineNumber, line, "a volume count that is not a number");

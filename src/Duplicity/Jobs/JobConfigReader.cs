@@ -17,6 +17,8 @@ public static class JobConfigReader
 
     public static JobConfig Load(string path, string job)
     {
+        // The INI provider resolves relative paths against the executable's folder; users mean the working dir.
+        path = Path.GetFullPath(path);
         if (!File.Exists(path))
             throw new CheckException(Directory.Exists(path) ? $"config {path} is a directory" : $"config file {path} not found");
         IConfigurationRoot root;

@@ -7,8 +7,14 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// Turns what was read from the log into the check's result (evaluation): the failures with their state, the
 /// lines that show them and the fix; the statistics of the last backup as perfdata; the age of the last run.
 /// </summary>
-public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, SecretMasker masker)
+public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, SecretMasker masker, int verbosity = 0)
 {
+    /// <summary>
+    /// Quoted lines per failure at default verbosity: enough to recognise the failure while the whole output
+    /// stays within an NRPE v2 packet (1023 bytes); -v shows all that were kept.
+    /// </summary>
+    private const int DefaultQuotedLines = 1;
+
     public CheckResult Evaluate(LogScanResult scan)
     {
         if (scan.Missing)
@@ -51,7 +57,7 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
                 var sub = result.Add($"{hit.Failure.Name}: {hit.Failure.Summary}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
                 // Quoted lines can hold a URL with a password or a PASSPHRASE= line of a wrapper: masked here,
                 // and the renderer masks everything once more.
-                foreach (var line in hit.Lines) sub.Add($"> {masker.Mask(line)}", state);
+                foreach (var line in verbosity > 0 ? hit.Lines : hit.Lines.Take(DefaultQuotedLines)) sub.Add($"> {masker.Mask(line)}", state);
             }
             if (failures.Count == 0) result.Add(OkText(scan), ServiceState.Ok);
             foreach (var (hit, _) in failures.OrderByDescending(f => f.State.Severity()))

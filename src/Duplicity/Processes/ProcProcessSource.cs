@@ -149,16 +149,7 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
     public DateTimeOffset BootTime()
     {
         if (_bootTime is { } known) return known;
-        var stat = ProcFiles.ReadText(Path.Combine(Root, "stat"), 1024 * 1024);
-        if (stat is not null)
-        {
-            foreach (var line in stat.Split('\n'))
-            {
-                if (!line.StartsWith("btime ", StringComparison.Ordinal)) continue;
-                if (long.TryParse(line.AsSpan(6).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var btime) && btime > 0)
-                    return (_bootTime = DateTimeOffset.FromUnixTimeSeconds(btime)).Value;
-            }
-        }
+        if (ProcBootTime.Read(Root) is { } boot) return (_bootTime = boot).Value;
         var uptime = ProcFiles.ReadText(Path.Combine(Root, "uptime"), 256);
         var first = uptime?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         if (first is not null && double.TryParse(first, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var up) && up >= 0)

@@ -85,7 +85,7 @@ public class StatusFileReaderTests
         for (var i = 0; i < 10_000; i++)
         {
             var t = start.AddMinutes(37 * i);
-            machine.Append(i == 0 ? " full " : " inc ").Append(DuplicityTimestamp.Format(t)).Append(" 1 enc\n");
+            machine.Append(i == 0 ? " full " : " inc ").Append(DuplicityTime.Format(t)).Append(" 1 enc\n");
             rows.Append(i == 0 ? "                Full   " : "         Incremental   ")
                 .Append(t.ToString("ddd MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture).PadLeft(30)).Append("                 1\n");
         }

@@ -91,5 +91,14 @@ public class FreshnessRealDuplicityTests
         var cache = Run(lab, "-A", lab.ArchiveDir, "-d", lab.Target);
         cache.FirstLine.Should().Contain($"backup in progress since ").And.Contain($"(PID {backup.ProcessId})");
         cache.ExitCode.Should().Be(0, cache.Stdout);
+
+        // 60 h later the last backup is stale: CRITICAL, unless the running backup is within --running-grace.
+        var later = DateTimeOffset.UtcNow.AddHours(60).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var stale = Run(lab, "-A", lab.ArchiveDir, "-d", lab.Target, "--now", later);
+        stale.ExitCode.Should().Be(2, stale.Stdout);
+        stale.FirstLine.Should().Contain("backup in progress since ");
+        var graced = Run(lab, "-A", lab.ArchiveDir, "-d", lab.Target, "--now", later, "--running-grace", "3d");
+        graced.ExitCode.Should().Be(1, graced.Stdout);
+        graced.FirstLine.Should().Contain("softened: backup running for 2d");
     }
 }

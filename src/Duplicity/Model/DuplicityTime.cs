@@ -1,4 +1,4 @@
-namespace DuplicityChecks.Duplicity.ArchiveDir;
+namespace DuplicityChecks.Duplicity.Model;
 
 /// <summary>
 /// The time stamps inside duplicity file names (upstream <c>dup_time.stringtotime</c>):

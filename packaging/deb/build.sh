@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the Debian package dist/duplicity-checks_<version>_<arch>.deb from the published executables in
+# dist/ (runs packaging/publish.sh first when they are missing), with dpkg-deb --root-owner-group: no
+# debhelper, no fakeroot. Version: the executables' --version plus the Debian revision of
+# packaging/deb/changelog, which must agree. Prints the path of the .deb on its last line.
+#   packaging/deb/build.sh [DIST_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dist=${1:-dist}
+checks=(check_duplicity_freshness check_duplicity_running check_duplicity_log)
+
+for c in "${checks[@]}"; do
+  [ -x "$dist/$c" ] || { packaging/publish.sh "$dist"; break; }
+done
+
+upstream=$("$dist/check_duplicity_freshness" --version | awk '{print $NF}' || true)
+changelog_version=$(sed -n '1s/^duplicity-checks (\([^)]*\)).*/\1/p' packaging/deb/changelog)
+version=$changelog_version
+[ "${changelog_version%-*}" = "$upstream" ] || {
+  echo "deb: the executables say version $upstream but packaging/deb/changelog starts with $changelog_version"; exit 1; }
+arch=$(dpkg --print-architecture)
+# The changelog's date, so that the man pages and the package are the same on every rebuild.
+changelog_date=$(sed -n 's/^ -- .*>  //p' packaging/deb/changelog | head -1)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(date -u -d "$changelog_date" +%s)}
+man_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
+
+root=artifacts/deb/root
+rm -rf artifacts/deb
+mkdir -p "$root/DEBIAN"
+umask 022
+
+plugins=$root/usr/lib/nagios/plugins
+doc=$root/usr/share/doc/duplicity-checks
+man=$root/usr/share/man/man1
+install -d -m 0755 "$plugins" "$doc/examples/icinga2" "$man" \
+  "$root/usr/share/icinga2/include/plugins-contrib.d" "$root/etc/nagios/nrpe.d"
+
+for c in "${checks[@]}"; do
+  install -m 0755 "$dist/$c" "$plugins/$c"
+  strip --remove-section=.comment "$plugins/$c"   # as dh_strip does: the linker's version strings
+  packaging/deb/help2man.sh "$dist/$c" "$man_date" >"$man/$c.1"
+  gzip -9n "$man/$c.1"
+done
+
+install -m 0644 icinga-commands.conf "$root/usr/share/icinga2/include/plugins-contrib.d/duplicity.conf"
+install -m 0644 packaging/nrpe/duplicity-checks.cfg "$root/etc/nagios/nrpe.d/duplicity-checks.cfg"
+install -m 0644 packaging/duplicity-checks.ini "$root/etc/duplicity-checks.ini"
+install -m 0644 packaging/icinga2/*.conf "$doc/examples/icinga2/"
+install -m 0644 README.md "$doc/README.md"
+install -d -m 0755 "$root/usr/share/lintian/overrides"
+grep -v '^#' packaging/deb/lintian-overrides >"$root/usr/share/lintian/overrides/duplicity-checks"
+{ cat packaging/deb/copyright.in
+  sed -n '/^Permission is hereby granted/,$p' LICENSE | sed 's/^$/./; s/^/ /'
+} >"$doc/copyright"
+chmod 0644 "$doc/copyright"
+gzip -9nc packaging/deb/changelog >"$doc/changelog.Debian.gz"
+chmod 0644 "$doc/changelog.Debian.gz"
+
+# Depends from the executables' ELF symbol versions (libc6 only: no .NET runtime, no libz or ICU).
+depends=
+if command -v dpkg-shlibdeps >/dev/null; then
+  shlibs=$(cd artifacts/deb && mkdir -p debian && printf 'Source: duplicity-checks\n\nPackage: duplicity-checks\n' >debian/control \
+    && dpkg-shlibdeps -O "${checks[@]/#/root/usr/lib/nagios/plugins/}" 2>/dev/null && rm -rf debian) || true
+  depends=$(printf '%s\n' "$shlibs" | sed -n 's/^shlibs:Depends=//p')
+fi
+if [ -z "$depends" ]; then
+  glibc=$(for c in "${checks[@]}"; do objdump -T "$plugins/$c"; done | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+  depends="libc6 (>= $glibc)"
+fi
+
+printf '%s\n' /etc/duplicity-checks.ini /etc/nagios/nrpe.d/duplicity-checks.cfg >"$root/DEBIAN/conffiles"
+size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
+  packaging/deb/control.in >"$root/DEBIAN/control"
+(cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/"*
+find "$root" -type d -exec chmod 0755 {} +
+find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+deb="$dist/duplicity-checks_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+echo "$deb"
