@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace DuplicityChecks.Plugin;
 
@@ -169,7 +168,7 @@ public sealed class LogTail : IDisposable
         var buffer = new byte[count];
         stream.Position = 0;
         stream.ReadExactly(buffer);
-        return (Convert.ToHexStringLower(SHA256.HashData(buffer)), (int)count);
+        return (Hashes.Sha256Hex(buffer), (int)count);
     }
 
     private static bool SameStart(FileStream stream, long length, LogTailPosition previous)

@@ -75,20 +75,33 @@ public static class PluginRunner
         logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
 
         // What was interrupted is captured when it happens: once cancelled, the check unwinds its stages.
+        // The check runs on this thread; a watchdog thread enforces the timeout (no thread pool at start).
         var interrupted = "";
         var interruptedStage = "";
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new object();
+        CheckWatchdog? watchdog = null;
         void Interrupt(string why)
         {
-            lock (cancelled)
+            lock (gate)
             {
                 if (interrupted.Length > 0) return;
                 interrupted = why;
                 interruptedStage = context.CurrentStage;
             }
             cts.Cancel();
-            cancelled.TrySetResult();
+            watchdog?.Wake();
         }
+        watchdog = new CheckWatchdog(timeout, CancelGrace,
+            onTimeout: () => Interrupt($"timed out after {FormatSeconds(timeout.TotalSeconds)} s"),
+            onAbandon: () =>
+            {
+                // The check did not stop within the grace period: report for it and end the process.
+                var shownNow = verbosity >= 2 && sink is not null ? sink.Lines : [];
+                string why;
+                lock (gate) why = $"{interrupted} {interruptedStage}";
+                Write(PluginOutput.Render(plugin.Service, CheckResult.Unknown(why), verbosity, shownNow, masker));
+                Environment.Exit((int)ServiceState.Unknown);
+            });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
             c.Cancel = true; // we exit ourselves, with our own UNKNOWN line
@@ -97,30 +110,26 @@ public static class PluginRunner
 
         CheckResult result;
         Exception? failure = null;
-        var work = Task.Run(() => check(context), cts.Token);
         try
         {
-            if (Task.WaitAny([work, cancelled.Task], timeout) != 0)
-            {
-                Interrupt($"timed out after {FormatSeconds(timeout.TotalSeconds)} s");
-                // Give the check the chance to kill what it started (process trees) before we report.
-                try { work.Wait(CancelGrace); } catch (AggregateException) { }
-                result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
-            }
-            else
-            {
-                result = work.GetAwaiter().GetResult();
-            }
+            result = check(context).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             failure = e is AggregateException { InnerException: { } inner } ? inner : e;
-            if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
-            if (failure is OperationCanceledException && interrupted.Length > 0)
-                result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
-            else
-                result = CheckResult.Unknown(Describe(failure));
-            logger.Error(failure, "check failed");
+            result = CheckResult.Unknown(Describe(failure));
+        }
+        finally
+        {
+            watchdog.Finished();
+        }
+
+        lock (gate)
+        {
+            // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
+            if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
+            else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
+            else if (failure is not null) logger.Error(failure, "check failed");
         }
 
         var diagnostics = sink?.Lines ?? [];

@@ -41,8 +41,8 @@ public sealed class StateFile : IDisposable
     /// </summary>
     public static string PathFor(string prefix, string key, string directory = DefaultDirectory)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        return System.IO.Path.Combine(directory, $"{prefix}-{Convert.ToHexStringLower(hash)[..16]}.state");
+        var hash = Hashes.Sha256Hex(Encoding.UTF8.GetBytes(key));
+        return System.IO.Path.Combine(directory, $"{prefix}-{hash[..16]}.state");
     }
 
     /// <summary>Why the existing file was not usable (it is rebuilt on commit); null when it was fine or absent.</summary>

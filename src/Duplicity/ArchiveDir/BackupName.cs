@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
@@ -14,7 +14,7 @@ public static class BackupName
     public static string FromUrl(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(url)));
+        return Hashes.Md5Hex(Encoding.UTF8.GetBytes(url));
     }
 
     /// <summary>The folder name: <paramref name="name"/> when given (duplicity's <c>--name</c> wins), else md5 of the URL; null when neither is known.</summary>

@@ -60,7 +60,8 @@ internal static partial class StatusTextLabels
     [GeneratedRegex(@"^\s*(?:Type of backup set:\s+Time:\s+Num volumes:|Typ des Sicherungssatzes:\s+Zeit:\s+Datenträgeranz\.:)$", RegexOptions.CultureInvariant)]
     public static partial Regex TableHeader();
 
-    /// <summary>A set row: type label, asctime, volumes. By regex, not columns: translations change the widths.</summary>
+    /// <summary>A set row: type label, asctime, volumes. By pattern, not columns: translations change the widths. The parser
+    /// uses <see cref="SetRowParser"/>, which matches exactly this (tests compare them); this is its specification.</summary>
     /// (Words of the type label are separated by single spaces; at least three spaces precede the date.)
     [GeneratedRegex(@"^ *(?<type>\S+(?: \S+)*) {3,}(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) +(?<vols>\d+)$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex SetRow();

@@ -241,9 +241,9 @@ public static class StatusTextParser
         private void InChain(string line)
         {
             System.Text.RegularExpressions.Match m;
-            if (tableHeaderSeen && (m = StatusTextLabels.SetRow().Match(line)).Success)
+            if (tableHeaderSeen && SetRowParser.TryMatch(line, out var row))
             {
-                AddRow(m, line);
+                AddRow(row, line);
                 return;
             }
             if (line == StatusTextLabels.ChainRule)
@@ -260,18 +260,18 @@ public static class StatusTextParser
             else throw Unknown(line);
         }
 
-        private void AddRow(System.Text.RegularExpressions.Match m, string line)
+        private void AddRow(SetRowParts row, string line)
         {
-            var typeText = m.Groups["type"].ValueSpan;
+            var typeText = line.AsSpan(row.Type);
             BackupSetType type;
             if (StatusTextLabels.IsFullLabel(typeText)) type = BackupSetType.Full;
             else if (StatusTextLabels.IsIncrementalLabel(typeText)) type = BackupSetType.Incremental;
             else throw Unknown(line);
-            var timeGroup = m.Groups["time"];
-            if (!AscTime.TryParseLocal(timeGroup.ValueSpan, out var local))
-                throw new CheckException($"line {lineNumber} of the collection-status output: '{timeGroup.Value}' is not a valid date");
+            var timeText = line.AsSpan(row.Time);
+            if (!AscTime.TryParseLocal(timeText, out var local))
+                throw new CheckException($"line {lineNumber} of the collection-status output: '{timeText}' is not a valid date");
             var time = AscTime.ToUtc(local, zone);
-            if (!int.TryParse(m.Groups["vols"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
+            if (!int.TryParse(line.AsSpan(row.Volumes), NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
                 throw new CheckException($"line {lineNumber} of the collection-status output: volume count out of range");
             builder.AddSet(type, time, volumes, encrypted: null);
             volumesSum += volumes;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using DuplicityChecks.Plugin;
@@ -210,5 +209,5 @@ public sealed partial class DuplicityArguments
         "s3-use-server-side-encryption", "s3-use-server-side-kms-encryption",
     };
 
-    private static string Md5Hex(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Md5Hex(string text) => Hashes.Md5Hex(Encoding.UTF8.GetBytes(text));
 }

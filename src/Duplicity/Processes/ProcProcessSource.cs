@@ -40,20 +40,25 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
         {
             throw new CheckException($"cannot list the process table {Root}: {ProcFiles.Reason(e)}");
         }
+        // One buffer for every process's first look: most command lines are rejected from it.
+        var scratch = new byte[FirstLookBytes + 1];
         foreach (var pid in Pids(dirs))
         {
             var path = Path.Combine(Root, Number(pid), "cmdline");
-            var first = ProcFiles.ReadBytes(path, FirstLookBytes, out var longer);
-            if (first is null || first.Length == 0) continue; // gone, unreadable, or a kernel thread / zombie
-            if (mayMatch is not null && !mayMatch(first)) continue;
-            var bytes = first;
+            var length = ProcFiles.ReadInto(path, scratch, out _);
+            if (length <= 0) continue; // gone, unreadable, or a kernel thread / zombie
+            var longer = length > FirstLookBytes;
+            if (mayMatch is not null && !mayMatch(scratch.AsSpan(0, Math.Min(length, FirstLookBytes)))) continue;
+            IReadOnlyList<string> argv;
             var truncated = false;
             if (longer)
             {
-                bytes = ProcFiles.ReadBytes(path, maxCommandLineBytes, out truncated);
+                var bytes = ProcFiles.ReadBytes(path, maxCommandLineBytes, out truncated);
                 if (bytes is null) continue;
+                argv = ProcFiles.SplitArgv(bytes);
             }
-            yield return new ProcessCommand(pid, ProcFiles.SplitArgv(bytes), truncated);
+            else argv = ProcFiles.SplitArgv(scratch.AsSpan(0, length));
+            yield return new ProcessCommand(pid, argv, truncated);
         }
     }
 
