@@ -39,6 +39,9 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
     /// <summary>What the parsers decided, for -vvv: every set as read, and which ones count as complete.</summary>
     private void LogDecisions(BackupCollection c)
     {
+        // The arguments cost a string per set even when nothing is logged: 50,000 sets of a big cache took
+        // 11 MiB and 60 ms (issue 6 benchmarks).
+        if (!context.Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose)) return;
         context.Log.Verbose("{Name:l}: read from {Source:l} ({Kind:l}), duplicity version {Version:l}", c.Name, c.SourceDescription, c.Source.ToString(), c.DuplicityVersion ?? "unknown");
         foreach (var chain in c.Chains)
             foreach (var set in chain.Sets)
