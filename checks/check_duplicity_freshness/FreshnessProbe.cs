@@ -33,7 +33,20 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         foreach (var c in collections) LogDecisions(c);
         foreach (var c in collections)
             context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
-        return collections.Count == 1 && collections[0].Lock is null && RunningBackup() is { } running ? [collections[0] with { Lock = running }] : collections;
+        return collections.Count == 1 && collections[0].Lock is null && MayBeRunning(collections[0]) && RunningBackup() is { } running
+            ? [collections[0] with { Lock = running }]
+            : collections;
+    }
+
+    /// <summary>
+    /// Whether a running backup could change the verdict: the last backup is stale or missing, or an incomplete
+    /// set might be the running one. A fresh backup with nothing incomplete needs no process-table scan (the
+    /// scan costs a few milliseconds on every run).
+    /// </summary>
+    private bool MayBeRunning(BackupCollection c)
+    {
+        if (c.IncompleteSets > 0 || c.LastCompleteBackup is not { } last) return true;
+        return options.Age.Evaluate(Math.Max(0, (context.Now - last.Time).TotalSeconds)) != ServiceState.Ok;
     }
 
     /// <summary>What the parsers decided, for -vvv: every set as read, and which ones count as complete.</summary>
