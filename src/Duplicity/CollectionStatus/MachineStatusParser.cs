@@ -183,6 +183,10 @@ public static class MachineStatusParser
         else throw Unrecognised(lineNumber, line, "an unknown backup set type");
         if (!DuplicityTime.TryParse(span[parts[1]], out var time))
             throw Unrecognised(lineNumber, line, "a time that is not YYYYMMDDTHHMMSSZ (--old-filenames times are not supported)");
+        // File names roll over like upstream's timegm, but duplicity's own strftime never writes Feb 30: here
+        // such a stamp is damage, not a date to guess.
+        if (!DuplicityTime.IsCalendarExact(span[parts[1]], time))
+            throw Unrecognised(lineNumber, line, "a time that is not a real calendar date");
         if (!int.TryParse(span[parts[2]], NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
             throw Unrecognised(lineNumber, line, "a volume count that is not a number");
         var encText = span[parts[3]];

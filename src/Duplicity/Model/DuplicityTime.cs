@@ -26,6 +26,14 @@ public static class DuplicityTime
     }
 
     /// <summary>
+    /// True unless a current-form stamp rolled over (day 31 of a 30-day month, second 60 or 61): the parsed day
+    /// and second are the written ones. Old-form stamps carry an offset and are not checked.
+    /// </summary>
+    public static bool IsCalendarExact(ReadOnlySpan<char> text, DateTimeOffset time)
+        => text.Length != NewLength
+            || (time.UtcDateTime.Day == (text[6] - '0') * 10 + (text[7] - '0') && time.UtcDateTime.Second == (text[13] - '0') * 10 + (text[14] - '0'));
+
+    /// <summary>
     /// Reads a time stamp at the start of <paramref name="s"/> that is followed by a '.', and advances past it
     /// (the '.' stays). Fixed lengths make this unambiguous even when the old form uses '.' as separator.
     /// </summary>

@@ -215,4 +215,11 @@ public class MachineStatusParserTests
     public void A_listing_cut_off_before_its_counts_is_refused()
         => FluentActions.Invoking(() => Parse("INFO 3 \nbackend BackendWrapper\nchain-complete\n full 20261126T101339Z 3 enc\n"))
             .Should().Throw<CheckException>().WithMessage("*lacks orphaned-sets-num/incomplete-sets-num*");
+
+    [TestCase("20260230T100000Z")]
+    [TestCase("20261131T000000Z")]
+    [TestCase("20261126T101060Z")]
+    public void A_stamp_that_is_no_calendar_date_is_refused_not_rolled_over(string stamp)
+        => FluentActions.Invoking(() => MachineStatusParser.Parse(SampleA.Replace("20261126T101041Z", stamp), "test"))
+            .Should().Throw<CheckException>().WithMessage("*not a real calendar date*");
 }
