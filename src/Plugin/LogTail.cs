@@ -230,7 +230,7 @@ public sealed class LogTail : IDisposable
     }
 
     /// <summary>Read-only, forward-only view of the pending bytes.</summary>
-    private sealed class TailStream : Stream
+    private sealed class TailStream : ForwardReadStream
     {
         private readonly LogTail _tail;
         private long _rotatedPos;
@@ -276,17 +276,5 @@ public sealed class LogTail : IDisposable
             _tail.BytesRead += n;
             return n;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

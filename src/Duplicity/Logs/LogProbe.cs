@@ -4,7 +4,7 @@ using Serilog;
 namespace DuplicityChecks.Duplicity.Logs;
 
 /// <summary>What was read from the log, and the runs to judge (acquisition result).</summary>
-public sealed class LogScanResult
+public sealed record LogScanResult
 {
     public required string Path { get; init; }
     public bool Missing { get; init; }
@@ -198,19 +198,8 @@ public sealed class LogProbe(LogCheckOptions options, ILogger log)
         {
             var runs = _kept.ToList();
             if (scope != LogScope.LastRun && _last is not null && !runs.Contains(_last)) runs.Add(_last);
-            return new LogScanResult
+            return partial with
             {
-                Path = partial.Path,
-                Scope = partial.Scope,
-                LastWriteUtc = partial.LastWriteUtc,
-                Length = partial.Length,
-                BytesRead = partial.BytesRead,
-                ScanStart = partial.ScanStart,
-                TailExplanation = partial.TailExplanation,
-                StateProblem = partial.StateProblem,
-                NothingNew = partial.NothingNew,
-                OrphanLines = partial.OrphanLines,
-                LinesScanned = partial.LinesScanned,
                 Runs = runs,
                 RunCount = _count,
                 FailedRunCount = scope == LogScope.LastRun ? runs.Count(r => r.Failures.Count > 0) : _failed,
@@ -221,7 +210,7 @@ public sealed class LogProbe(LogCheckOptions options, ILogger log)
     }
 
     /// <summary>Reads at most the bytes that were there when the check began (a growing log is read next time).</summary>
-    private sealed class BoundedStream(Stream inner, long remaining) : Stream
+    private sealed class BoundedStream(Stream inner, long remaining) : ForwardReadStream
     {
         private long _remaining = remaining;
 
@@ -232,16 +221,5 @@ public sealed class LogProbe(LogCheckOptions options, ILogger log)
             _remaining -= n;
             return n;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
