@@ -18,5 +18,5 @@ public sealed record PluginDefinition
 
     public int DefaultTimeoutSeconds { get; init; } = 10;
 
-    public string Version { get; init; } = typeof(PluginDefinition).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public string Version { get; init; } = BuildVersion.Value;
 }
