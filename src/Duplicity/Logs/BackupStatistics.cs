@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Logs;
@@ -45,36 +47,54 @@ public sealed class BackupStatistics
     /// </summary>
     public bool TryAddLine(ReadOnlySpan<char> line)
     {
-        line = line.TrimEnd('\r');
-        var space = line.IndexOf(' ');
-        if (space <= 0) return false;
-        var key = line[..space];
-        foreach (var c in key) if (!char.IsAsciiLetter(c)) return false;
+        // Stanza messages of the machine log arrive as strings; the keys and values are ASCII.
+        var max = Encoding.UTF8.GetMaxByteCount(line.Length);
+        Span<byte> bytes = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        return TryAddLine(bytes[..Encoding.UTF8.GetBytes(line, bytes)]);
+    }
+
+    /// <summary>
+    /// <see cref="TryAddLine(ReadOnlySpan{char})"/> on the UTF-8 bytes of the line, as the log scanner reads them: a big
+    /// log holds a statistics block per run, so this path decodes nothing and allocates nothing.
+    /// </summary>
+    public bool TryAddLine(ReadOnlySpan<byte> line)
+    {
+        line = line.TrimEnd((byte)'\r');
+        // One pass: the key's letters up to the blank, then the value up to the next blank or the end.
+        var space = 0;
+        while (space < line.Length && char.IsAsciiLetter((char)line[space])) space++;
+        if (space == 0 || space == line.Length || line[space] != (byte)' ') return false;
         var rest = line[(space + 1)..];
-        var end = rest.IndexOf(' ');
-        var valueText = end < 0 ? rest : rest[..end];
-        if (!TryParseValue(valueText, out var value)) return false;
-        var whole = (long)Math.Round(value);
-        switch (key)
-        {
-            case "StartTime": StartTime = value; break;
-            case "EndTime": EndTime = value; break;
-            case "ElapsedTime": ElapsedTime = value; break;
-            case "SourceFiles": SourceFiles = whole; break;
-            case "SourceFileSize": SourceFileSize = whole; break;
-            case "NewFiles": NewFiles = whole; break;
-            case "NewFileSize": NewFileSize = whole; break;
-            case "DeletedFiles": DeletedFiles = whole; break;
-            case "ChangedFiles": ChangedFiles = whole; break;
-            case "ChangedFileSize": ChangedFileSize = whole; break;
-            case "ChangedDeltaSize": ChangedDeltaSize = whole; break;
-            case "DeltaEntries": DeltaEntries = whole; break;
-            case "RawDeltaSize": RawDeltaSize = whole; break;
-            case "TotalDestinationSizeChange": TotalDestinationSizeChange = whole; break;
-            case "Errors": Errors = whole; break;
-        }
+        var end = rest.IndexOf((byte)' ');
+        if (!TryParseValue(end < 0 ? rest : rest[..end], out var value)) return false;
+        Set(line[..space], value);
         return true;
     }
+
+    private void Set(ReadOnlySpan<byte> key, double value)
+    {
+        // Dispatch on the length first: one comparison of bytes per line instead of a chain of them.
+        switch (key.Length)
+        {
+            case 6 when key.SequenceEqual("Errors"u8): Errors = Whole(value); break;
+            case 7 when key.SequenceEqual("EndTime"u8): EndTime = value; break;
+            case 8 when key.SequenceEqual("NewFiles"u8): NewFiles = Whole(value); break;
+            case 9 when key.SequenceEqual("StartTime"u8): StartTime = value; break;
+            case 11 when key.SequenceEqual("ElapsedTime"u8): ElapsedTime = value; break;
+            case 11 when key.SequenceEqual("SourceFiles"u8): SourceFiles = Whole(value); break;
+            case 11 when key.SequenceEqual("NewFileSize"u8): NewFileSize = Whole(value); break;
+            case 12 when key.SequenceEqual("DeletedFiles"u8): DeletedFiles = Whole(value); break;
+            case 12 when key.SequenceEqual("ChangedFiles"u8): ChangedFiles = Whole(value); break;
+            case 12 when key.SequenceEqual("DeltaEntries"u8): DeltaEntries = Whole(value); break;
+            case 12 when key.SequenceEqual("RawDeltaSize"u8): RawDeltaSize = Whole(value); break;
+            case 14 when key.SequenceEqual("SourceFileSize"u8): SourceFileSize = Whole(value); break;
+            case 15 when key.SequenceEqual("ChangedFileSize"u8): ChangedFileSize = Whole(value); break;
+            case 16 when key.SequenceEqual("ChangedDeltaSize"u8): ChangedDeltaSize = Whole(value); break;
+            case 26 when key.SequenceEqual("TotalDestinationSizeChange"u8): TotalDestinationSizeChange = Whole(value); break;
+        }
+    }
+
+    private static long Whole(double value) => (long)Math.Round(value);
 
     private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -86,11 +106,20 @@ public sealed class BackupStatistics
     /// </summary>
     internal static bool TryParseValue(ReadOnlySpan<char> text, out double value)
     {
+        Span<byte> bytes = stackalloc byte[64];
+        if (text.Length <= 64 && Ascii.FromUtf16(text, bytes, out var written) == OperationStatus.Done)
+            return TryParseValue(bytes[..written], out value);
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <inheritdoc cref="TryParseValue(ReadOnlySpan{char}, out double)"/>
+    internal static bool TryParseValue(ReadOnlySpan<byte> text, out double value)
+    {
         var i = 0;
         var negative = false;
-        if (text.Length > 0 && text[0] is '-' or '+')
+        if (text.Length > 0 && text[0] is (byte)'-' or (byte)'+')
         {
-            negative = text[0] == '-';
+            negative = text[0] == (byte)'-';
             i = 1;
         }
         long mantissa = 0;
@@ -99,13 +128,13 @@ public sealed class BackupStatistics
         for (; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is >= '0' and <= '9')
+            if (c is >= (byte)'0' and <= (byte)'9')
             {
                 mantissa = mantissa * 10 + (c - '0');
                 if (++digits > 15) break;
                 if (decimals >= 0) decimals++;
             }
-            else if (c == '.' && decimals < 0) decimals = 0;
+            else if (c == (byte)'.' && decimals < 0) decimals = 0;
             else break;
         }
         if (i == text.Length && digits is > 0 and <= 15)
@@ -122,6 +151,13 @@ public sealed class BackupStatistics
     {
         line = line.TrimEnd('\r');
         return line.Length >= 10 && !line.ContainsAnyExcept('-');
+    }
+
+    /// <inheritdoc cref="IsClosingLine(ReadOnlySpan{char})"/>
+    public static bool IsClosingLine(ReadOnlySpan<byte> line)
+    {
+        line = line.TrimEnd((byte)'\r');
+        return line.Length >= 10 && !line.ContainsAnyExcept((byte)'-');
     }
 
     /// <summary>The perfdata of the issue, labels exactly: elapsed_time (s), sizes (B), counts.</summary>

@@ -185,19 +185,22 @@ public static class KnownFailures
     public static readonly KnownFailure JobWarning = new(
         "log_warning", ServiceState.Warning, "a line matched the job's log_warning pattern", "job", None, None, None, [], Confirm);
 
-    /// <summary>Every row, most specific first.</summary>
-    public static readonly IReadOnlyList<KnownFailure> All =
+    // An array, not the interface: the scanner walks it for every failure line of a big log.
+    private static readonly KnownFailure[] Table =
     [
         PassphraseEof, PassphraseWait, GpgFailed, LocalDiskFull, DestinationFull, BackendAuth, BackendUnreachable, BackendFailed,
         TempSpace, SourceChanged, EncryptionMismatch, ManifestError, LockHeld, Crashed, FatalError, JobCritical,
         OrphanedFiles, IncompleteSets, SourceErrors, VerifyDifferences, Unfinished, ErrorReported, JobWarning,
     ];
 
+    /// <summary>Every row, most specific first.</summary>
+    public static IReadOnlyList<KnownFailure> All => Table;
+
     /// <summary>Table order, for naming the most specific of several failures of one severity.</summary>
     public static int Rank(KnownFailure f)
     {
-        for (var i = 0; i < All.Count; i++) if (ReferenceEquals(All[i], f)) return i;
-        return All.Count;
+        for (var i = 0; i < Table.Length; i++) if (ReferenceEquals(Table[i], f)) return i;
+        return Table.Length;
     }
 
     public static KnownFailure? ByName(string name) => All.FirstOrDefault(f => f.Name == name);
@@ -206,7 +209,7 @@ public static class KnownFailures
     public static KnownFailure? ForStanza(string level, int code, string extra, string message)
     {
         if (level is not ("ERROR" or "CRITICAL" or "WARNING")) return null;
-        foreach (var f in All)
+        foreach (var f in Table)
             foreach (var c in f.Codes)
                 if (c.Matches(level, code, extra, message)) return f;
         return null;
@@ -215,9 +218,12 @@ public static class KnownFailures
     /// <summary>The more specific row of <paramref name="failure"/>'s family whose detail text occurs in <paramref name="text"/>.</summary>
     public static KnownFailure Refine(KnownFailure failure, ReadOnlySpan<char> text)
     {
-        foreach (var f in All)
+        // Only rows before this one in the table are more specific.
+        var rank = Rank(failure);
+        for (var i = 0; i < rank; i++)
         {
-            if (f.Family != failure.Family || f.Details.Length == 0 || Rank(f) >= Rank(failure)) continue;
+            var f = Table[i];
+            if (f.Details.Length == 0 || f.Family != failure.Family) continue;
             foreach (var d in f.Details)
                 if (text.Contains(d, StringComparison.Ordinal)) return f;
         }
@@ -230,10 +236,10 @@ public static class KnownFailures
         var trimmed = line.Trim();
         // A backend exception names its cause in its message (No space left, Permission denied...).
         if (trimmed.Contains("BackendException", StringComparison.Ordinal)) return Refine(BackendFailed, trimmed);
-        foreach (var f in All)
+        foreach (var f in Table)
             foreach (var e in f.Exceptions)
                 if (trimmed.StartsWith(e, StringComparison.Ordinal)) return f;
-        foreach (var f in All)
+        foreach (var f in Table)
             foreach (var e in f.Exceptions)
                 if (trimmed.Contains(e, StringComparison.Ordinal)) return f;
         return Crashed;

@@ -43,7 +43,9 @@ internal sealed class RunBuilder(Action<LogRun> sink)
         if (phase > 0 && RunBoundaryRules.PhaseOpensRun(_current, phase, _reexecPending)) Open(offset);
         var run = Line(LineKind.Failure, offset, null, machine, failure);
         if (phase > 0) run.MaxPhase = Math.Max(run.MaxPhase, phase);
-        var hit = run.Hits.FirstOrDefault(h => h.Failure == failure && h.FromMachineLog == machine);
+        FailureHit? hit = null;
+        foreach (var h in run.Hits)
+            if (ReferenceEquals(h.Failure, failure) && h.FromMachineLog == machine) { hit = h; break; }
         if (hit is null)
         {
             hit = new FailureHit(failure, offset, machine);
