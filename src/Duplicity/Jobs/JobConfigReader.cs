@@ -6,7 +6,8 @@ namespace DuplicityChecks.Duplicity.Jobs;
 /// <summary>
 /// Reads <c>[job:NAME]</c> sections from the INI job file with Microsoft.Extensions.Configuration.Ini
 /// (acquisition). The file is untrusted input: a malformed file is UNKNOWN with the reason, and keys that make
-/// the check run programs (<c>duplicity</c>, <c>sudo_user</c>) are refused when others can write the file.
+/// the check run programs (<c>duplicity</c>, <c>sudo_user</c>) are refused when others can write the file or its
+/// folder, or when either belongs to someone other than root or the user running the check.
 /// </summary>
 public static class JobConfigReader
 {
@@ -56,6 +57,9 @@ public static class JobConfigReader
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             if (IsWritableByOthers(folder))
                 throw new CheckException($"config {path} sets {keys} but its folder {folder} is writable by group or others: refusing to run programs from it (chmod go-w {folder})");
+            // The owner may change the mode and the content: only root or the user running the check may own them.
+            RequireTrustedOwner(path, path, keys);
+            RequireTrustedOwner(path, folder, keys);
         }
 
         return new JobConfig(job, path, values);
@@ -74,6 +78,19 @@ public static class JobConfigReader
                 return v[..i].TrimEnd();
         if (v.Length >= 2 && v[0] == '"' && v[^1] == '"') v = v[1..^1];
         return v;
+    }
+
+    /// <param name="config">The job file.</param>
+    /// <param name="target">The job file or its folder.</param>
+    private static void RequireTrustedOwner(string config, string target, string keys)
+    {
+        var which = target == config ? "" : $"its folder {target} ";
+        var owner = FileOwner.Of(target) ?? throw new CheckException(
+            $"config {config} sets {keys} but the owner of {target} cannot be read: refusing to run programs from it");
+        var self = FileOwner.Effective;
+        if (owner == 0 || owner == self) return;
+        throw new CheckException($"config {config} sets {keys} but {which}is owned by uid {owner}, neither root nor the user running "
+            + $"the check (uid {self}): refusing to run programs from it (chown root {target})");
     }
 
     private static bool IsWritableByOthers(string path)
