@@ -22,19 +22,31 @@ public static class AscTime
     /// <summary>Parses the asctime text into a local wall-clock time (Kind Unspecified); false if it is not one.</summary>
     public static bool TryParseLocal(ReadOnlySpan<char> text, out DateTime local)
     {
-        local = default;
         text = text.Trim();
+        // The form asctime prints, at fixed places (one row per backup set: 10,000 sets are 10,000 of these).
+        // A blank inside a field fails that field's test below, as it fails the general path; a blank before the
+        // year, or a second one before the day, is padding there: those forms take the general path.
+        if (text.Length == 24 && text[3] == ' ' && text[7] == ' ' && text[10] == ' ' && text[19] == ' ' && text[9] != ' ' && text[20] != ' ')
+            return Compose(text[..3], text.Slice(4, 3), text[8] == ' ' ? text.Slice(9, 1) : text.Slice(8, 2), text.Slice(11, 8), text[20..], out local);
         // Www Mmm d hh:mm:ss yyyy, separated by one or more spaces (the day is space-padded).
         Span<Range> parts = stackalloc Range[6];
         var count = text.Split(parts, ' ', StringSplitOptions.RemoveEmptyEntries);
-        if (count != 5) return false;
-        var dayName = text[parts[0]];
-        var monthName = text[parts[1]];
-        var clock = text[parts[3]];
+        if (count != 5)
+        {
+            local = default;
+            return false;
+        }
+        return Compose(text[parts[0]], text[parts[1]], text[parts[2]], text[parts[3]], text[parts[4]], out local);
+    }
+
+    private static bool Compose(ReadOnlySpan<char> dayName, ReadOnlySpan<char> monthName, ReadOnlySpan<char> dayText,
+        ReadOnlySpan<char> clock, ReadOnlySpan<char> yearText, out DateTime local)
+    {
+        local = default;
         if (dayName.Length != 3 || monthName.Length != 3 || clock.Length != 8 || clock[2] != ':' || clock[5] != ':') return false;
         var month = IndexOf(Months, monthName) + 1;
         if (month == 0) return false;
-        if (!Digits(text[parts[2]], out var day) || !Digits(text[parts[4]], out var year)) return false;
+        if (!Digits(dayText, out var day) || !Digits(yearText, out var year)) return false;
         if (!Digits(clock[..2], out var hour) || !Digits(clock.Slice(3, 2), out var minute)
             || !Digits(clock.Slice(6, 2), out var second)) return false;
         if (year is < 1 or > 9999 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
