@@ -16,9 +16,8 @@ namespace DuplicityChecks.Duplicity.CollectionStatus;
 /// unknown) the old warning <c>Warning, found incomplete backup sets…</c> (WARNING 5) is present, which ≤ 3.0.4
 /// prints whenever it counts incomplete sets and 3.1.0 no longer has. Without that proof (3.1-era
 /// <c>WARNING. found</c> style, <c>--verbosity error</c> which hides warnings, an unknown release in the
-/// 3.0.5-3.0.x gap) we distrust the newest set: never a false OK. Limitation: the model can only distrust the
-/// newest set, so with 2+ incomplete sets listed in 3.1-era output the last complete backup can still be
-/// overstated by the extra ones (needs a count in the model).</para>
+/// 3.0.5-3.0.x gap) we distrust the listing: never a false OK. The model then takes the worst case of which chain
+/// ends the counted incomplete sets are (<c>BackupCollection.Untrusted</c>), for two or more as well.</para>
 /// </remarks>
 public static class IncompleteSetRule
 {

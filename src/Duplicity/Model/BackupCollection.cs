@@ -37,8 +37,9 @@ public sealed record BackupCollection
     public LockHolder? Lock { get; init; }
 
     /// <summary>
-    /// Set when the source cannot tell which listed set is the newest complete one (3.1.0 lists an
-    /// incomplete set as the newest row of its chain): the newest set is then not trusted as complete.
+    /// Set when the source cannot tell which listed sets are the incomplete ones (3.1.0 lists an incomplete set as
+    /// the newest row of its chain and also counts it in <see cref="IncompleteSets"/>). The facts below then take the
+    /// worst case: see <see cref="Untrusted"/>.
     /// </summary>
     public bool NewestSetMayBeIncomplete { get; init; }
 
@@ -60,30 +61,42 @@ public sealed record BackupCollection
         get
         {
             var sets = PrimaryChain is { } p ? p.Sets : Chains.SelectMany(c => c.Sets);
-            if (NewestSetMayBeIncomplete)
-            {
-                var candidates = sets.Where(s => s.Complete).OrderBy(s => s.Time).ToList();
-                if (candidates.Count > 0) candidates.RemoveAt(candidates.Count - 1);
-                return candidates.Count > 0 ? candidates[^1] : null;
-            }
             // One pass, no sort (a cache of 50,000 sets is read on every check): the newest complete set; on equal
             // times the later one, as the stable sort by time this replaces would pick.
-            return Newest(sets, static s => s.Complete);
+            if (Untrusted(sets, static s => s.Complete) is not { } untrusted) return Newest(sets, static s => s.Complete);
+            return Newest(sets, s => s.Complete && !untrusted.Contains(s));
         }
     }
 
-    /// <summary>
-    /// The newest complete full backup set (the start of the newest usable chain). When the newest set may be
-    /// incomplete (3.1.0 lists a killed full as a chain of its own) and it is a full, it does not count.
-    /// </summary>
+    /// <summary>The newest complete full backup set (the start of the newest usable chain).</summary>
     public BackupSet? LastCompleteFull
     {
         get
         {
             var all = Chains.SelectMany(c => c.Sets);
-            var untrusted = NewestSetMayBeIncomplete ? Newest(all, static _ => true) : null;
-            return Newest(all, s => s.IsFull && s.Complete && !ReferenceEquals(s, untrusted));
+            if (Untrusted(all, static s => s.IsFull && s.Complete) is not { } untrusted) return Newest(all, static s => s.IsFull && s.Complete);
+            return Newest(all, s => s.IsFull && s.Complete && !untrusted.Contains(s));
         }
+    }
+
+    /// <summary>
+    /// When <see cref="NewestSetMayBeIncomplete"/>: the candidates not trusted as complete, taking the worst case of
+    /// which listed sets the counted incomplete ones are. An incomplete set is the end of its chain (duplicity
+    /// resumes or restarts it before it adds another set to that chain), so the incomplete ones are among the chain
+    /// ends; the worst case for a fact is that they are its newest candidate chain ends, as many as are counted
+    /// (at least one). A 3.1.0 killed full listed as a chain of its own is such an end; so is the newest row of
+    /// the primary chain. Null when every listed set is trusted.
+    /// </summary>
+    private HashSet<BackupSet>? Untrusted(IEnumerable<BackupSet> sets, Func<BackupSet, bool> candidate)
+    {
+        if (!NewestSetMayBeIncomplete) return null;
+        var ends = new HashSet<BackupSet>(ReferenceEqualityComparer.Instance);
+        foreach (var chain in Chains)
+            if (Newest(chain.Sets, static _ => true) is { } end) ends.Add(end);
+        var untrusted = new HashSet<BackupSet>(ReferenceEqualityComparer.Instance);
+        foreach (var s in sets.Where(s => candidate(s) && ends.Contains(s)).OrderByDescending(s => s.Time).Take(Math.Max(1, IncompleteSets)))
+            untrusted.Add(s);
+        return untrusted;
     }
 
     /// <summary>The last of <paramref name="sets"/> matching, by time (ties: the later in order), like OrderBy(Time).LastOrDefault().</summary>
