@@ -69,11 +69,13 @@ if [ -z "$depends" ]; then
 fi
 
 printf '%s\n' /etc/duplicity-checks.ini /etc/nagios/nrpe.d/duplicity-checks.cfg >"$root/DEBIAN/conffiles"
+install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
   packaging/deb/control.in >"$root/DEBIAN/control"
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/"*
+chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 

@@ -6,7 +6,7 @@ namespace DuplicityChecks.EndToEnd.Tests.Package;
 /// <summary>
 /// packaging/deb/build.sh makes the .deb from dist/; it installs with dpkg -i, the plugins run from
 /// /usr/lib/nagios/plugins, icinga2 daemon -C accepts the installed CheckCommands through the stock
-/// `include &lt;plugins-contrib&gt;`, lintian (when installed) reports no error or warning, and dpkg --purge
+/// `include &lt;plugins-contrib&gt;`, postinst makes the state folder, lintian (when installed) reports no error or warning, and dpkg --purge
 /// leaves none of its files behind. Changes the machine (CI runs as root on a throwaway one); purges in a
 /// finally block, also when an assertion fails half-way.
 /// </summary>
@@ -16,6 +16,7 @@ public class DebianPackageTests
     private const string Package = "duplicity-checks";
     private const string Dpkg = "/usr/bin/dpkg";
     private const string Plugins = "/usr/lib/nagios/plugins";
+    private const string StateFolder = "/var/lib/duplicity-checks";
 
     [Test]
     public void The_package_installs_runs_validates_and_purges_cleanly()
@@ -32,6 +33,11 @@ public class DebianPackageTests
         try
         {
             DpkgWithRetry(["-i", deb]).ExitCode.Should().Be(0);
+            // postinst: the state folder of --scope new, for the nagios user when there is one.
+            Directory.Exists(StateFolder).Should().BeTrue("postinst creates {0}", StateFolder);
+            var nagios = ProcessRun.Run("/usr/bin/getent", ["passwd", "nagios"]).ExitCode == 0;
+            var owner = ProcessRun.Run("/usr/bin/stat", ["-c", "%U %a", StateFolder]).Stdout.Trim();
+            owner.Should().Be(nagios ? "nagios 750" : "root 755");
 
             foreach (var check in new[] { "freshness", "running", "log" })
             {
@@ -77,6 +83,7 @@ public class DebianPackageTests
         }
 
         ProcessRun.Run("/usr/bin/dpkg-query", ["-W", Package]).ExitCode.Should().NotBe(0, "the package is gone");
+        Directory.Exists(StateFolder).Should().BeFalse("postrm purge removes the state folder");
         contents.Where(p => File.Exists(p) || (Directory.Exists(p) && p.Contains(Package, StringComparison.Ordinal)))
             .Should().BeEmpty("dpkg --purge removes every file it installed, the conffiles too");
     }
