@@ -240,7 +240,6 @@ public static class StatusTextParser
 
         private void InChain(string line)
         {
-            System.Text.RegularExpressions.Match m;
             if (tableHeaderSeen && SetRowParser.TryMatch(line, out var row))
             {
                 AddRow(row, line);
@@ -252,10 +251,12 @@ public static class StatusTextParser
                 return;
             }
             if (line.Length == 0) return;
-            if ((m = StatusTextLabels.ChainStart().Match(line)).Success) chainStart = m.Groups["t"].Value;
-            else if ((m = StatusTextLabels.ChainEnd().Match(line)).Success) chainEnd = m.Groups["t"].Value;
-            else if ((m = StatusTextLabels.SetCount().Match(line)).Success) declaredSets = Number(m, "n");
-            else if ((m = StatusTextLabels.VolumeCount().Match(line)).Success) declaredVolumes = Number(m, "n");
+            // IsMatch and the text after the label: a Match object and a group lookup by name per label line were
+            // a quarter of this parser's allocations (10,000 sets, issue 6). The labels contain no ": ".
+            if (StatusTextLabels.ChainStart().IsMatch(line)) chainStart = AfterLabel(line).ToString();
+            else if (StatusTextLabels.ChainEnd().IsMatch(line)) chainEnd = AfterLabel(line).ToString();
+            else if (StatusTextLabels.SetCount().IsMatch(line)) declaredSets = Number(AfterLabel(line));
+            else if (StatusTextLabels.VolumeCount().IsMatch(line)) declaredVolumes = Number(AfterLabel(line));
             else if (StatusTextLabels.TableHeader().IsMatch(line)) tableHeaderSeen = true;
             else throw Unknown(line);
         }
@@ -325,10 +326,14 @@ public static class StatusTextParser
             return m.Success ? line[m.Length..] : line;
         }
 
-        private int Number(System.Text.RegularExpressions.Match m, string group)
-            => int.TryParse(m.Groups[group].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        private int Number(System.Text.RegularExpressions.Match m, string group) => Number(m.Groups[group].ValueSpan);
+
+        private int Number(ReadOnlySpan<char> digits)
+            => int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
                 ? n
                 : throw new CheckException($"line {lineNumber} of the collection-status output: number out of range");
+
+        private static ReadOnlySpan<char> AfterLabel(string line) => line.AsSpan(line.IndexOf(": ", StringComparison.Ordinal) + 2);
 
         private CheckException Unknown(string line)
         {
