@@ -38,6 +38,7 @@ public static class FuzzTargets
         new("archive-name", "an archive-dir file name (ArchiveFileNameParser); the lines after the first: a manifest (ManifestVolumes)", ArchiveName),
         new("ps", "a ps -eo pid,ppid,user,lstart,etimes,args capture (PsCapture), duplicity argv of each process", Ps),
         new("proc", "a /proc text file: PID/stat line (ProcStat), stat btime (ProcBootTime), locks (ProcLocks)", Proc),
+        new("proc-tree", "a /proc tree, its files separated by 0x01 (see ProcTreeFiles), scanned with ProcProcessSource and DuplicityProcessFinder", ProcTree),
         new("cmdline", "a NUL-separated /proc/PID/cmdline (DuplicityRecognizer, DuplicityArguments)", Cmdline),
         new("log", "a backup log, any form (LogScanner: runs, failures, backup statistics)", Log),
         new("ini", "the INI job file (JobConfigReader, from a temp file)", Ini),
@@ -123,6 +124,45 @@ public static class FuzzTargets
         _ = ProcBootTime.Parse(text);
         var locks = ProcLocks.Parse(Lines(input));
         foreach (var l in locks) _ = ProcLocks.HolderOf(locks, l.Inode, (l.Major, l.Minor));
+    }
+
+    /// <summary>The files of the proc-tree target, in the order of the input's 0x01-separated sections; missing sections: no file.</summary>
+    public static readonly string[] ProcTreeFiles = ["50/cmdline", "50/stat", "50/status", "50/wchan", "50/syscall", "50/fd/0.link", "stat", "uptime", "locks"];
+
+    private static readonly DateTimeOffset ProcTreeNow = DateTimeOffset.FromUnixTimeSeconds(1795689256);
+
+    private static readonly Lazy<string> ProcTreeRoot = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("fuzz-proc-");
+        Directory.CreateDirectory(Path.Combine(dir.FullName, "50", "fd"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => dir.Delete(recursive: true);
+        return dir.FullName;
+    });
+
+    /// <summary>
+    /// The whole /proc path of the process checks (everything ProcProcessSource parses from text: status Uid, wchan,
+    /// syscall, btime, uptime, locks, stat, cmdline), on disk as the check reads it.
+    /// </summary>
+    private static void ProcTree(byte[] input)
+    {
+        var root = ProcTreeRoot.Value;
+        var sections = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i <= input.Length; i++)
+        {
+            if (i < input.Length && input[i] != 0x01) continue;
+            sections.Add(input[start..i]);
+            start = i + 1;
+        }
+        for (var f = 0; f < ProcTreeFiles.Length; f++)
+        {
+            var path = Path.Combine(root, ProcTreeFiles[f]);
+            if (f < sections.Count) File.WriteAllBytes(path, sections[f]);
+            else File.Delete(path);
+        }
+        var scan = DuplicityProcessFinder.Scan(new ProcProcessSource(root, ProcTreeNow), ProcessFilter.All,
+            new FinderSeams { FileIdentity = _ => null, Users = new UserDirectory("/nonexistent/passwd") });
+        foreach (var p in scan.Instances) _ = (p.Pid, p.StartUtc, p.User, p.LockFile, p.ElapsedSeconds(ProcTreeNow), p.ToString());
     }
 
     private static void Cmdline(byte[] input)
