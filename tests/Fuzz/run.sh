@@ -114,6 +114,7 @@ done
 wait
 
 # --- crashes (minimised into the regression folder) and hangs (kept in the output folder) ---
+found=0
 stat_of() { awk -F' *: *' -v k="$2" '$1 == k { print $2 }' "$out/afl/$1/default/fuzzer_stats" 2>/dev/null; }
 for t in "${targets[@]}"; do
   for c in "$out/afl/$t/default/crashes"/id:*; do
@@ -122,6 +123,7 @@ for t in "${targets[@]}"; do
     min=$out/crashes/$t/$(basename "$c" | cut -d, -f1 | tr ':' '-')
     afl-tmin -i "$c" -o "$min" -t "$timeout_ms" -m none -- "$harness" "$t" >>"$out/logs/$t.tmin.log" 2>&1 || cp "$c" "$min"
     cp "$min" "$regression/Crashes/$t/$(sha256sum "$min" | cut -c1-16)"
+    found=$((found + 1))
   done
   for h in "$out/afl/$t/default/hangs"/id:*; do
     [ -f "$h" ] || continue
@@ -139,6 +141,6 @@ done
       "$(stat_of "$t" corpus_count)" "$(stat_of "$t" saved_crashes)" "$(stat_of "$t" saved_hangs)" "$(stat_of "$t" bitmap_cvg)"
   done
 } | tee "$out/summary.txt"
-if ls "$regression/Crashes"/*/* >/dev/null 2>&1; then
-  echo "fuzz: minimised crashing inputs are in $regression/Crashes/ (the fast tests replay them: fix, then commit them)"
+if [ "$found" -gt 0 ]; then
+  echo "fuzz: $found crashing inputs, minimised, are in $regression/Crashes/ (the fast tests replay them: fix, then commit them)"
 fi
