@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and the demo need, when they are missing.
-# Usage: packaging/install-deps.sh [build|test|demo]   (default: test)
+# Usage: packaging/install-deps.sh [build|test|bench|demo|fuzz]   (default: test)
 set -euo pipefail
 what=${1:-test}
 
@@ -12,6 +12,7 @@ case "$what" in
            dpkg-dev binutils lintian)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test
     [ "$what" = bench ] && pkgs+=(hyperfine) ;;
   demo) pkgs+=(duplicity gnupg) ;;
+  fuzz) pkgs+=(afl++) ;;                       # tests/Fuzz/run.sh (afl-fuzz, afl-tmin)
   build) ;;
   *) echo "install-deps: unknown set '$what'"; exit 2 ;;
 esac

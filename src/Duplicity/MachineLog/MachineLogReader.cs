@@ -11,7 +11,8 @@ namespace DuplicityChecks.Duplicity.MachineLog;
 /// </summary>
 public static partial class MachineLogReader
 {
-    [GeneratedRegex(@"^(ERROR|WARNING|NOTICE|INFO|DEBUG|CRITICAL|Level \d+) (\d{1,6})(?: (.*))?$", RegexOptions.CultureInvariant)]
+    // [0-9], not \d: \d also matches the other scripts' decimal digits (U+07C3), which int.Parse refuses (found by fuzzing).
+    [GeneratedRegex(@"^(ERROR|WARNING|NOTICE|INFO|DEBUG|CRITICAL|Level [0-9]+) ([0-9]{1,6})(?: (.*))?$", RegexOptions.CultureInvariant)]
     private static partial Regex StanzaStart();
 
     /// <summary>True when the line opens a stanza (used to auto-detect the machine form).</summary>
