@@ -24,6 +24,8 @@ internal static partial class StatusTextLabels
     /// <summary>The 25 dashes that open and close each chain.</summary>
     public const string ChainRule = "-------------------------";
 
+    // Counts the parser turns into numbers are [0-9], not \d: \d also matches other scripts' digits, which the
+    // number parse then refused with a misleading "number out of range" (as MachineLogReader, found by fuzzing).
     [GeneratedRegex(@"^(?:Collection Status|Sammlungszustand)$", RegexOptions.CultureInvariant)]
     public static partial Regex Header();
 
@@ -33,10 +35,10 @@ internal static partial class StatusTextLabels
     [GeneratedRegex(@"^(?:Archive dir|Archivverzeichnis): (?<path>.*)$", RegexOptions.CultureInvariant)]
     public static partial Regex ArchiveDir();
 
-    [GeneratedRegex(@"^(?:Found (?<n>\d+) secondary backup chain(?:s|\(s\))?\.|(?<n>\d+) (?:sekundäre Sicherungskette\(n\)|zusätzliche Sicherungsketten?) gefunden\.)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:Found (?<n>[0-9]+) secondary backup chain(?:s|\(s\))?\.|(?<n>[0-9]+) (?:sekundäre Sicherungskette\(n\)|zusätzliche Sicherungsketten?) gefunden\.)$", RegexOptions.CultureInvariant)]
     public static partial Regex SecondaryCount();
 
-    [GeneratedRegex(@"^(?:Secondary chain (?<i>\d+) of (?<n>\d+)|Zusätzliche Kette (?<i>\d+) von (?<n>\d+)):$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:Secondary chain (?<i>[0-9]+) of (?<n>[0-9]+)|Zusätzliche Kette (?<i>[0-9]+) von (?<n>[0-9]+)):$", RegexOptions.CultureInvariant)]
     public static partial Regex SecondaryChain();
 
     [GeneratedRegex(@"^(?:Found primary backup chain with matching signature chain|Primäre Sicherungskette mit passender Signaturkette gefunden):$", RegexOptions.CultureInvariant)]
@@ -51,10 +53,10 @@ internal static partial class StatusTextLabels
     [GeneratedRegex(@"^(?:Chain end time|Letzte Sicherung in dieser Kette): (?<t>.+)$", RegexOptions.CultureInvariant)]
     public static partial Regex ChainEnd();
 
-    [GeneratedRegex(@"^(?:Number of contained backup sets|Anzahl der enthaltenen Sicherungssätze): (?<n>\d+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:Number of contained backup sets|Anzahl der enthaltenen Sicherungssätze): (?<n>[0-9]+)$", RegexOptions.CultureInvariant)]
     public static partial Regex SetCount();
 
-    [GeneratedRegex(@"^(?:Total number of contained volumes|Gesamtanzahl der enthaltenen Datenträger): (?<n>\d+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:Total number of contained volumes|Gesamtanzahl der enthaltenen Datenträger): (?<n>[0-9]+)$", RegexOptions.CultureInvariant)]
     public static partial Regex VolumeCount();
 
     [GeneratedRegex(@"^\s*(?:Type of backup set:\s+Time:\s+Num volumes:|Typ des Sicherungssatzes:\s+Zeit:\s+Datenträgeranz\.:)$", RegexOptions.CultureInvariant)]
@@ -66,10 +68,10 @@ internal static partial class StatusTextLabels
     [GeneratedRegex(@"^ *(?<type>\S+(?: \S+)*) {3,}(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) +(?<vols>\d+)$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex SetRow();
 
-    [GeneratedRegex(@"^(?:Also found (?<n>\d+) backup sets?(?:\(s\))? not part of any chain,|Zusätzlich wurden? (?<n>\d+) Sicherungss(?:atz|ätze) gefunden, d(?:er|ie) kein Teil einer Sicherungskette (?:ist|sind),)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:Also found (?<n>[0-9]+) backup sets?(?:\(s\))? not part of any chain,|Zusätzlich wurden? (?<n>[0-9]+) Sicherungss(?:atz|ätze) gefunden, d(?:er|ie) kein Teil einer Sicherungskette (?:ist|sind),)$", RegexOptions.CultureInvariant)]
     public static partial Regex OrphanedCount();
 
-    [GeneratedRegex(@"^(?:and (?<n>\d+) incomplete backup sets?(?:\(s\))?\.|und (?<n>\d+) unvollständigen? Sicherungss(?:atz|ätze)\.)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:and (?<n>[0-9]+) incomplete backup sets?(?:\(s\))?\.|und (?<n>[0-9]+) unvollständigen? Sicherungss(?:atz|ätze)\.)$", RegexOptions.CultureInvariant)]
     public static partial Regex IncompleteCount();
 
     [GeneratedRegex(@"^(?:These may be deleted by running duplicity with the ""cleanup"" command\.|Sie können diese entfernen, indem Sie duplicity mit dem »cleanup«-Befehl starten\.)$", RegexOptions.CultureInvariant)]

@@ -104,6 +104,12 @@ public class StatusTextParserTests
     public void Every_wording_of_the_secondary_count_is_read(string line)
         => Parse(Block(FullRow, "No orphaned or incomplete backup sets found.", secondaryLine: line)).Chains.Should().ContainSingle();
 
+    [TestCase("Found \u07C3 secondary backup chains.")]
+    [TestCase("Found \u0663 secondary backup chain(s).")]
+    public void A_count_in_another_script_s_digits_is_an_unknown_line_not_a_number_out_of_range(string line)
+        => Parsing(Block(FullRow, "No orphaned or incomplete backup sets found.", secondaryLine: line)).Should()
+            .Throw<CheckException>().WithMessage("*line*does not know*").Which.Message.Should().NotContain("out of range");
+
     [TestCase("Also found 1 backup set not part of any chain,", "and 0 incomplete backup sets.", 1, 0)]
     [TestCase("Also found 2 backup sets not part of any chain,", "and 1 incomplete backup set.", 2, 1)]
     [TestCase("Also found 0 backup set(s) not part of any chain,", "and 3 incomplete backup set(s).", 0, 3)]
