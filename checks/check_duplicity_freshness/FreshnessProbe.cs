@@ -62,7 +62,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         foreach (var set in c.IncompleteSetList)
             context.Log.Verbose("  incomplete: {Type:l} {Time:l} (.part manifest)", set.TypeName, set.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
         if (c.NewestSetMayBeIncomplete)
-            context.Log.Verbose("  the newest listed set is not trusted as complete: incomplete sets are counted and this duplicity lists them in chains (3.1-era)");
+            context.Log.Verbose("  incomplete sets are counted and this duplicity lists them in chains (3.1-era): the newest chain ends, {Count} per fact, are not trusted as complete", Math.Max(1, c.IncompleteSets));
         foreach (var w in c.Warnings) context.Log.Verbose("  duplicity warned: {Warning:l}", w);
         context.Log.Verbose("  last complete backup: {Last:l}; last complete full: {Full:l}", c.LastCompleteBackup?.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none", c.LastCompleteFull?.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
     }
