@@ -75,7 +75,7 @@ public static class PluginRunner
         logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
 
         // What was interrupted is captured when it happens: once cancelled, the check unwinds its stages.
-        // The check runs on this thread; a watchdog thread enforces the timeout (no thread pool at start).
+        // The check runs on this thread; a kernel timer (SIGALRM) enforces the timeout: no thread at start.
         var interrupted = "";
         var interruptedStage = "";
         var gate = new object();

@@ -25,6 +25,13 @@ public static partial class ProcessTable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { return null; }
     }
 
+    /// <summary>Where in the kernel the process's main thread sleeps (/proc/PID/wchan), e.g. wait_for_partner for a FIFO open.</summary>
+    public static string? WaitChannel(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/wchan").Trim(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
     public static IReadOnlyList<int> CommandLinesContaining(string text)
         => Pids().Where(p => p != Environment.ProcessId && CommandLine(p) is { } c && c.Contains(text, StringComparison.Ordinal)).ToList();
 
