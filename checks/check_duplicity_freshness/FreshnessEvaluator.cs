@@ -8,7 +8,9 @@ namespace DuplicityChecks.Checks;
 /// Evaluates backup collections against the freshness thresholds (evaluation phase): age of the last
 /// complete backup and of the last full, incomplete and orphaned sets, a running backup.
 /// </summary>
-public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset now)
+/// <param name="verbosity">The -v count: one OK line per chain is made only when it will be shown (-v); at default
+/// verbosity OK lines are never printed, and formatting 7,000 chains of a big cache took ~5% of the run.</param>
+public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset now, int verbosity)
 {
     public CheckResult Evaluate(IReadOnlyList<BackupCollection> collections)
     {
@@ -114,7 +116,8 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
         }
 
         foreach (var w in c.Warnings) node.Add($"duplicity: {w}", ServiceState.Ok, detail: true);
-        foreach (var chain in c.Chains) node.Add(Describe(chain), ServiceState.Ok, detail: true);
+        if (verbosity > 0)
+            foreach (var chain in c.Chains) node.Add(Describe(chain), ServiceState.Ok, detail: true);
 
         var threshold = options.Age;
         result.PerfData.Add(PerfDatum.WithThreshold(prefix + "last_backup_age", lastAge is null ? null : Math.Round(lastAge.Value), "s", threshold, min: 0));

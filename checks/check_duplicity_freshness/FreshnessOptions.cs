@@ -28,6 +28,7 @@ public sealed record FreshnessOptions
         new("sudo-user", null, "USER", "Run duplicity as USER through 'sudo -n -u USER' (never waits for a password)"),
         new("user", 'u', "USER", "Who runs the backup, for the commands in hints"),
         new("proc-root", null, "DIR", "Where /proc is (for the lock holder); for tests and captures", "/proc"),
+        new("listing-cache", null, "DIR", "Where each archive-dir folder's listing is kept until the folder changes, so an unchanged cache is not listed again ('off': list every run; not used when DIR is missing or not writable)", StateFile.DefaultDirectory),
     ];
 
     public string? JobName { get; init; }
@@ -46,6 +47,9 @@ public sealed record FreshnessOptions
     public string? User { get; init; }
     public string? Script { get; init; }
     public required string ProcRoot { get; init; }
+
+    /// <summary>The listing cache's directory; null = off.</summary>
+    public string? ListingCache { get; init; }
 
     public FixCommands Fixes => new(User, Destination, ArchiveDir, BackupName, Script);
 
@@ -77,6 +81,13 @@ public sealed record FreshnessOptions
             User = Pick("user", "user"),
             Script = job?.Script,
             ProcRoot = o.Get("proc-root") ?? "/proc",
+            ListingCache = Pick("listing-cache", "listing_cache") switch
+            {
+                null => StateFile.DefaultDirectory,
+                "off" => null,
+                var dir when Path.IsPathFullyQualified(dir) => dir,
+                var dir => throw new UsageException($"--listing-cache: '{dir}' must be an absolute path or 'off'"),
+            },
         };
     }
 

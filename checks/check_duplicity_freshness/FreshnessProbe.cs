@@ -1,4 +1,5 @@
 using DuplicityChecks.Duplicity.ArchiveDir;
+using DuplicityChecks.Duplicity.ArchiveDir.Cache;
 using DuplicityChecks.Duplicity.CollectionStatus;
 using DuplicityChecks.Duplicity.Live;
 using DuplicityChecks.Duplicity.Model;
@@ -24,7 +25,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         if (options.ArchiveDir is { } dir)
         {
             using (context.Stage($"reading the archive dir {dir}"))
-                collections = [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot, cancellationToken: context.Cancellation).Select(b => b.Collection)];
+                collections = [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot, cancellationToken: context.Cancellation, cache: ListingCache()).Select(b => b.Collection)];
         }
         else if (options.Destination is { } destination)
             collections = [await LiveAsync(destination).ConfigureAwait(false)];
@@ -37,6 +38,8 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             ? [collections[0] with { Lock = running }]
             : collections;
     }
+
+    private ListingCache? ListingCache() => options.ListingCache is { } dir ? new ListingCache(dir, context.Log) : null;
 
     /// <summary>
     /// Whether a running backup could change the verdict: the last backup is stale or missing, or an incomplete

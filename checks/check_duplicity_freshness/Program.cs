@@ -26,7 +26,7 @@ return PluginRunner.Run(args, plugin, async context =>
     try
     {
         var collections = await new FreshnessProbe(options, context).ReadAsync();
-        return new FreshnessEvaluator(options, context.Now).Evaluate(collections);
+        return new FreshnessEvaluator(options, context.Now, context.Verbosity).Evaluate(collections);
     }
     catch (DestinationUnreachableException e)
     {

@@ -21,6 +21,10 @@ public sealed record ArchiveDirBackup(
 
     /// <summary>A <c>lockfile</c> is there but nobody holds it: left by a crashed 0.8+ run, harmless.</summary>
     public bool StaleLockFile => LockFilePresent && Collection.Lock is null;
+
+    /// <summary>The manifests opened for their volume counts (file names in <see cref="Directory"/>): what the
+    /// listing cache must also find unchanged, since rewriting a file does not change its folder.</summary>
+    public IReadOnlyList<string> ManifestsRead { get; init; } = [];
 }
 
 /// <summary>Which manifests are opened to count volumes (names alone cost nothing; each manifest is a read).</summary>

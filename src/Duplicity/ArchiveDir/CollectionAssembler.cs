@@ -64,7 +64,7 @@ public static class CollectionAssembler
             Lock = holder,
         };
         return new ArchiveDirBackup(collection, listing.Directory, listing.DuplicityFiles, listing.PartialFiles,
-            listing.HasLockFile, listing.HasLegacyLockFile, built.Superseded);
+            listing.HasLockFile, listing.HasLegacyLockFile, built.Superseded) { ManifestsRead = counter.Read };
     }
 
     private static BackupSet ToSet(ArchiveFileName name, ManifestFile manifest, bool complete)
@@ -84,6 +84,9 @@ public static class CollectionAssembler
     {
         public int Unreadable { get; private set; }
 
+        /// <summary>The manifests opened (readable or not), in order.</summary>
+        public List<string> Read { get; } = [];
+
         public BackupSet WithVolumes(BackupSet set)
         {
             var files = sets[(set.Type, set.StartTime, set.Time)];
@@ -93,6 +96,7 @@ public static class CollectionAssembler
                 Unreadable++;
                 return set;
             }
+            Read.Add(manifest.FileName);
             var count = ManifestVolumes.Count(Path.Combine(directory, manifest.FileName), manifest.Name.Compressed, cancellationToken);
             if (count is null) Unreadable++;
             return set with { Volumes = count ?? 0 };

@@ -17,17 +17,17 @@ public partial class ArchiveLockTests
     [GeneratedRegex(@"^\d+: POSIX  ADVISORY  WRITE (?<pid>\d+) (?<dev>[0-9a-f]{2}:[0-9a-f]{2}):(?<ino>\d+) 0 EOF$", RegexOptions.Multiline)]
     private static partial Regex PosixLockLine();
 
-    private static string Step(string version, string scenario, string step, string file) => Path.Combine(Manifest.StepDirectory(version, scenario, step), file);
+    internal static string Step(string version, string scenario, string step, string file) => Path.Combine(Manifest.StepDirectory(version, scenario, step), file);
 
     /// <summary>/proc/locks text with the recorded POSIX line moved onto <paramref name="lockFile"/>'s real inode and device.</summary>
-    private static string RepointedLocks(string recorded, string lockFile)
+    internal static string RepointedLocks(string recorded, string lockFile)
     {
         var id = FileIdentity.Of(lockFile) ?? throw new InvalidOperationException("no lockfile");
         var dev = string.Create(CultureInfo.InvariantCulture, $"{id.Major:x2}:{id.Minor:x2}");
         return PosixLockLine().Replace(recorded, m => m.Value.Replace($"{m.Groups["dev"].Value}:{m.Groups["ino"].Value}", $"{dev}:{id.Inode}", StringComparison.Ordinal));
     }
 
-    private static string RebuildCache(TempTree tree, string listingFile)
+    internal static string RebuildCache(TempTree tree, string listingFile)
     {
         var listing = CacheListing.Read(listingFile);
         var dir = Path.Combine(tree.Root, "cache", listing.FolderName);
