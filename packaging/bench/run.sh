@@ -145,6 +145,11 @@ machine_facts
 now=$NOW
 ours=$dist
 dummy="$plugins/check_dummy 0 ok"
+# The freshness check's listing cache (its default is /var/lib/duplicity-checks): here, so the runs start empty.
+# A folder is cached only once its times are 10 s old; the inputs above were made moments ago.
+lc=$work/listing-cache
+mkdir -p "$lc"
+sleep 11
 
 # Whole-process comparisons (typical input).
 group running 5 -- \
@@ -153,10 +158,10 @@ group running 5 -- \
   "check_procs=$plugins/check_procs -C duplicity"
 group freshness 5 -- \
   "check_dummy=$dummy" \
-  "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url" \
+  "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url --listing-cache $lc" \
   "check_file_age=$plugins/check_file_age -w 93600 -c 180000 -f $newest_manifest"
 group collection_status 5 -- \
-  "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url" \
+  "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url --listing-cache $lc" \
   "duplicity_collection_status=/usr/bin/env -i HOME=$work TZ=UTC LC_ALL=C /usr/bin/duplicity collection-status --no-encryption --archive-dir $cache $url"
 cp "$LOG_10M" "$work/check_log.old"
 group log 5 -- \
@@ -168,9 +173,12 @@ group log 5 -- \
 group archive_dir 5 -- \
   "check_dummy=$dummy" \
   "readdir floor: find, 100000 files=/usr/bin/find $ARCHIVE_100000 -maxdepth 1 -name none" \
-  "100 files=$ours/check_duplicity_freshness -A $ARCHIVE_100 --now $now" \
-  "10000 files=$ours/check_duplicity_freshness -A $ARCHIVE_10000 --now $now" \
-  "100000 files=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now"
+  "100 files=$ours/check_duplicity_freshness -A $ARCHIVE_100 --now $now --listing-cache $lc" \
+  "10000 files=$ours/check_duplicity_freshness -A $ARCHIVE_10000 --now $now --listing-cache $lc" \
+  "100000 files=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now --listing-cache $lc" \
+  "100 files listed=$ours/check_duplicity_freshness -A $ARCHIVE_100 --now $now --listing-cache off" \
+  "10000 files listed=$ours/check_duplicity_freshness -A $ARCHIVE_10000 --now $now --listing-cache off" \
+  "100000 files listed=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now --listing-cache off"
 group status_text 5 -- \
   "check_dummy=$dummy" \
   "10 sets=$ours/check_duplicity_freshness -s $STATUS_TEXT_10 --timezone UTC --now $now" \
@@ -227,11 +235,12 @@ if [ -n "$before" ]; then
     "running, before=$before/check_duplicity_running -u root" \
     "running, after=$ours/check_duplicity_running -u root" \
     "freshness -A, before=$before/check_duplicity_freshness -A $cache -d $url" \
-    "freshness -A, after=$ours/check_duplicity_freshness -A $cache -d $url" \
+    "freshness -A, after=$ours/check_duplicity_freshness -A $cache -d $url --listing-cache $lc" \
     "log 10 MB last-run, before=$before/check_duplicity_log -l $LOG_10M --now $now" \
     "log 10 MB last-run, after=$ours/check_duplicity_log -l $LOG_10M --now $now" \
     "archive 100000 files, before=$before/check_duplicity_freshness -A $ARCHIVE_100000 --now $now" \
-    "archive 100000 files, after=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now" \
+    "archive 100000 files, after=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now --listing-cache $lc" \
+    "archive 100000 files listed, after=$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now --listing-cache off" \
     "status text 10000 sets, before=$before/check_duplicity_freshness -s $STATUS_TEXT_10000 --timezone UTC --now $now" \
     "status text 10000 sets, after=$ours/check_duplicity_freshness -s $STATUS_TEXT_10000 --timezone UTC --now $now" \
     "status machine 10000 sets, before=$before/check_duplicity_freshness -s $STATUS_MACHINE_10000 --now $now" \

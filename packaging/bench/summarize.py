@@ -112,9 +112,10 @@ m, c = get("collection_status", "check_duplicity_freshness"), get("collection_st
 if m and c:
     target("freshness --archive-dir >= 30x faster than duplicity collection-status",
            f"{c / m:.0f}x ({ms(m):.2f} / {ms(c):.0f} ms)", c / m >= 30)
-m = get("archive_dir", "100000 files")
+m, listed = get("archive_dir", "100000 files"), get("archive_dir", "100000 files listed")
 if m:
-    target("archive dir of 100,000 files <= 50 ms (whole process)", f"{ms(m):.1f} ms", ms(m) <= 50)
+    also = f"; listed on every run (--listing-cache off): {ms(listed):.1f} ms" if listed else ""
+    target("archive dir of 100,000 files <= 50 ms (whole process)", f"{ms(m):.1f} ms from the listing cache{also}", ms(m) <= 50)
 for g, what in (("status_text", "text"), ("status_machine", "machine log")):
     m = get(g, "10000 sets")
     if m:
