@@ -218,19 +218,22 @@ public static class KnownFailures
     /// <summary>The more specific row of <paramref name="failure"/>'s family whose detail text occurs in <paramref name="text"/>.</summary>
     public static KnownFailure Refine(KnownFailure failure, ReadOnlySpan<char> text)
     {
-        // Only rows before this one in the table are more specific.
+        // Only rows before this one in the table, of the same family and with details, are more specific.
         var rank = Rank(failure);
-        for (var i = 0; i < rank; i++)
-        {
-            var f = Table[i];
-            if (f.Details.Length == 0 || f.Family != failure.Family) continue;
+        var refiners = rank < Table.Length ? RefinersByRank[rank] : Refiners(rank, failure);
+        foreach (var f in refiners)
             foreach (var d in f.Details)
                 if (text.Contains(d, StringComparison.Ordinal)) return f;
-        }
         return failure;
     }
 
-    /// <summary>The row for the exception line that ends a traceback (<c> EOFError</c>, <c>OSError: [Errno 28] ...</c>).</summary>
+    // Computed once: the scanner refines every failure line and continuation line of a big log, and most
+    // failures have no row that could refine them.
+    private static readonly KnownFailure[][] RefinersByRank = [.. Table.Select((f, rank) => Refiners(rank, f))];
+
+    private static KnownFailure[] Refiners(int rank, KnownFailure failure)
+        => [.. Table.Take(rank).Where(f => f.Details.Length > 0 && f.Family == failure.Family)];
+
     public static KnownFailure ForException(ReadOnlySpan<char> line)
     {
         var trimmed = line.Trim();
