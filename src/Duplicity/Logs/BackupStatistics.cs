@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using DuplicityChecks.Plugin;
 
@@ -168,6 +169,7 @@ public sealed class BackupStatistics
         ChangedFileSize, ChangedDeltaSize, DeltaEntries, RawDeltaSize, TotalDestinationSizeChange, Errors,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Field FieldOf(ReadOnlySpan<byte> key)
     {
         // Dispatch on the length and a letter, then one comparison of the bytes.
@@ -196,6 +198,7 @@ public sealed class BackupStatistics
     /// Equal bytes, for two spans of the same length from 4 to 16: two overlapping loads per side (the first and
     /// the last 4 or 8 bytes) instead of a call per key.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         if (a.Length >= 8)

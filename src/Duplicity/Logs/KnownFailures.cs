@@ -199,6 +199,19 @@ public static class KnownFailures
     /// <summary>Table order, for naming the most specific of several failures of one severity.</summary>
     public static int Rank(KnownFailure f)
     {
+        // The scanner asks for the same failure line after line; one holder object, so threads never see a torn pair.
+        if (_lastRank is { } last && ReferenceEquals(last.Failure, f)) return last.Rank;
+        var rank = FindRank(f);
+        _lastRank = new RankOf(f, rank);
+        return rank;
+    }
+
+    private sealed record RankOf(KnownFailure Failure, int Rank);
+
+    private static RankOf? _lastRank;
+
+    private static int FindRank(KnownFailure f)
+    {
         for (var i = 0; i < Table.Length; i++) if (ReferenceEquals(Table[i], f)) return i;
         return Table.Length;
     }
