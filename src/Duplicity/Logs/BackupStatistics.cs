@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using DuplicityChecks.Plugin;
 
@@ -59,38 +61,172 @@ public sealed class BackupStatistics
     /// </summary>
     public bool TryAddLine(ReadOnlySpan<byte> line)
     {
-        line = line.TrimEnd((byte)'\r');
-        // One pass: the key's letters up to the blank, then the value up to the next blank or the end.
-        var space = 0;
-        while (space < line.Length && char.IsAsciiLetter((char)line[space])) space++;
-        if (space == 0 || space == line.Length || line[space] != (byte)' ') return false;
-        var rest = line[(space + 1)..];
-        var end = rest.IndexOf((byte)' ');
-        if (!TryParseValue(end < 0 ? rest : rest[..end], out var value)) return false;
-        Set(line[..space], value);
+        var length = line.Length;
+        while (length > 0 && line[length - 1] == (byte)'\r') length--;
+        line = line[..length];
+        // The key is letters up to the first blank: find the blank, then name the key (a known key is letters;
+        // only an unknown one needs the letters checked), then read the value up to the next blank or the end.
+        var space = line.IndexOf((byte)' ');
+        if (space <= 0) return false;
+        var key = line[..space];
+        var field = FieldOf(key);
+        if (field == Field.Other && !IsLetters(key)) return false;
+        if (!TryReadPlainValue(line, space + 1, out var value))
+        {
+            var rest = line[(space + 1)..];
+            var end = rest.IndexOf((byte)' ');
+            if (!TryParseValue(end < 0 ? rest : rest[..end], out var parsed)) return false;
+            value = new Value(parsed);
+        }
+        Set(field, value);
         return true;
     }
 
-    private void Set(ReadOnlySpan<byte> key, double value)
+    private static bool IsLetters(ReadOnlySpan<byte> key)
     {
-        // Dispatch on the length first: one comparison of bytes per line instead of a chain of them.
-        switch (key.Length)
+        foreach (var b in key)
+            if ((uint)((b | 0x20) - 'a') > 'z' - 'a') return false;
+        return true;
+    }
+
+    /// <summary>
+    /// The value as the fast path of <see cref="TryParseValue(ReadOnlySpan{byte}, out double)"/> takes it ([sign], 1-15
+    /// digits, at most one point), read in place up to the next blank or the end of the line: a big log holds a
+    /// statistics block per run, so this skips the search for the blank, the second pass and, for the whole
+    /// numbers that most keys hold, the division and the rounding. False for anything else (the general reading
+    /// decides).
+    /// </summary>
+    private static bool TryReadPlainValue(ReadOnlySpan<byte> line, int i, out Value value)
+    {
+        value = default;
+        var negative = false;
+        if (i < line.Length && line[i] is (byte)'-' or (byte)'+')
         {
-            case 6 when key.SequenceEqual("Errors"u8): Errors = Whole(value); break;
-            case 7 when key.SequenceEqual("EndTime"u8): EndTime = value; break;
-            case 8 when key.SequenceEqual("NewFiles"u8): NewFiles = Whole(value); break;
-            case 9 when key.SequenceEqual("StartTime"u8): StartTime = value; break;
-            case 11 when key.SequenceEqual("ElapsedTime"u8): ElapsedTime = value; break;
-            case 11 when key.SequenceEqual("SourceFiles"u8): SourceFiles = Whole(value); break;
-            case 11 when key.SequenceEqual("NewFileSize"u8): NewFileSize = Whole(value); break;
-            case 12 when key.SequenceEqual("DeletedFiles"u8): DeletedFiles = Whole(value); break;
-            case 12 when key.SequenceEqual("ChangedFiles"u8): ChangedFiles = Whole(value); break;
-            case 12 when key.SequenceEqual("DeltaEntries"u8): DeltaEntries = Whole(value); break;
-            case 12 when key.SequenceEqual("RawDeltaSize"u8): RawDeltaSize = Whole(value); break;
-            case 14 when key.SequenceEqual("SourceFileSize"u8): SourceFileSize = Whole(value); break;
-            case 15 when key.SequenceEqual("ChangedFileSize"u8): ChangedFileSize = Whole(value); break;
-            case 16 when key.SequenceEqual("ChangedDeltaSize"u8): ChangedDeltaSize = Whole(value); break;
-            case 26 when key.SequenceEqual("TotalDestinationSizeChange"u8): TotalDestinationSizeChange = Whole(value); break;
+            negative = line[i] == (byte)'-';
+            i++;
+        }
+        long mantissa = 0;
+        var digits = 0;
+        var decimals = -1;
+        for (; i < line.Length; i++)
+        {
+            var c = line[i];
+            if ((uint)(c - '0') <= 9)
+            {
+                if (++digits > 15) return false;
+                mantissa = mantissa * 10 + (c - '0');
+                if (decimals >= 0) decimals++;
+            }
+            else if (c == (byte)'.' && decimals < 0) decimals = 0;
+            else if (c == (byte)' ') break;
+            else return false;
+        }
+        if (digits == 0) return false;
+        value = new Value(mantissa, Math.Max(decimals, 0), negative);
+        return true;
+    }
+
+    /// <summary>A parsed value: either digits with a scale (exact) or a double from the general parser.</summary>
+    private readonly struct Value
+    {
+        private readonly double _parsed;
+        private readonly long _mantissa;
+        private readonly int _decimals;
+        private readonly bool _negative;
+        private readonly bool _exact;
+
+        public Value(double parsed) => _parsed = parsed;
+
+        public Value(long mantissa, int decimals, bool negative)
+        {
+            _mantissa = mantissa;
+            _decimals = decimals;
+            _negative = negative;
+            _exact = true;
+        }
+
+        /// <summary>The same double as <see cref="TryParseValue(ReadOnlySpan{byte}, out double)"/> (its fast path, step by step).</summary>
+        public double Real
+        {
+            get
+            {
+                if (!_exact) return _parsed;
+                var v = _mantissa / PowersOfTen[_decimals];
+                return _negative ? -v : v;
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Whole(double)"/> of <see cref="Real"/>: without decimals the value is the mantissa itself (at most
+        /// 15 digits, exact in a double, so rounding it changes nothing).
+        /// </summary>
+        public long Whole => _exact && _decimals == 0 ? (_negative ? -_mantissa : _mantissa) : BackupStatistics.Whole(Real);
+    }
+
+    private enum Field
+    {
+        Other, StartTime, EndTime, ElapsedTime, SourceFiles, SourceFileSize, NewFiles, NewFileSize, DeletedFiles, ChangedFiles,
+        ChangedFileSize, ChangedDeltaSize, DeltaEntries, RawDeltaSize, TotalDestinationSizeChange, Errors,
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Field FieldOf(ReadOnlySpan<byte> key)
+    {
+        // Dispatch on the length and a letter, then one comparison of the bytes.
+        return key.Length switch
+        {
+            6 when Same(key, "Errors"u8) => Field.Errors,
+            7 when Same(key, "EndTime"u8) => Field.EndTime,
+            8 when Same(key, "NewFiles"u8) => Field.NewFiles,
+            9 when Same(key, "StartTime"u8) => Field.StartTime,
+            11 when key[0] == (byte)'E' && Same(key, "ElapsedTime"u8) => Field.ElapsedTime,
+            11 when key[0] == (byte)'S' && Same(key, "SourceFiles"u8) => Field.SourceFiles,
+            11 when key[0] == (byte)'N' && Same(key, "NewFileSize"u8) => Field.NewFileSize,
+            12 when key[3] == (byte)'e' && Same(key, "DeletedFiles"u8) => Field.DeletedFiles,
+            12 when key[0] == (byte)'C' && Same(key, "ChangedFiles"u8) => Field.ChangedFiles,
+            12 when key[3] == (byte)'t' && Same(key, "DeltaEntries"u8) => Field.DeltaEntries,
+            12 when key[0] == (byte)'R' && Same(key, "RawDeltaSize"u8) => Field.RawDeltaSize,
+            14 when Same(key, "SourceFileSize"u8) => Field.SourceFileSize,
+            15 when Same(key, "ChangedFileSize"u8) => Field.ChangedFileSize,
+            16 when Same(key, "ChangedDeltaSize"u8) => Field.ChangedDeltaSize,
+            26 when key.SequenceEqual("TotalDestinationSizeChange"u8) => Field.TotalDestinationSizeChange,
+            _ => Field.Other,
+        };
+    }
+
+    /// <summary>
+    /// Equal bytes, for two spans of the same length from 4 to 16: two overlapping loads per side (the first and
+    /// the last 4 or 8 bytes) instead of a call per key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length >= 8)
+            return BinaryPrimitives.ReadUInt64LittleEndian(a) == BinaryPrimitives.ReadUInt64LittleEndian(b)
+                && BinaryPrimitives.ReadUInt64LittleEndian(a[^8..]) == BinaryPrimitives.ReadUInt64LittleEndian(b[^8..]);
+        return BinaryPrimitives.ReadUInt32LittleEndian(a) == BinaryPrimitives.ReadUInt32LittleEndian(b)
+            && BinaryPrimitives.ReadUInt32LittleEndian(a[^4..]) == BinaryPrimitives.ReadUInt32LittleEndian(b[^4..]);
+    }
+
+    private void Set(Field field, in Value value)
+    {
+        switch (field)
+        {
+            case Field.Errors: Errors = value.Whole; break;
+            case Field.EndTime: EndTime = value.Real; break;
+            case Field.NewFiles: NewFiles = value.Whole; break;
+            case Field.StartTime: StartTime = value.Real; break;
+            case Field.ElapsedTime: ElapsedTime = value.Real; break;
+            case Field.SourceFiles: SourceFiles = value.Whole; break;
+            case Field.NewFileSize: NewFileSize = value.Whole; break;
+            case Field.DeletedFiles: DeletedFiles = value.Whole; break;
+            case Field.ChangedFiles: ChangedFiles = value.Whole; break;
+            case Field.DeltaEntries: DeltaEntries = value.Whole; break;
+            case Field.RawDeltaSize: RawDeltaSize = value.Whole; break;
+            case Field.SourceFileSize: SourceFileSize = value.Whole; break;
+            case Field.ChangedFileSize: ChangedFileSize = value.Whole; break;
+            case Field.ChangedDeltaSize: ChangedDeltaSize = value.Whole; break;
+            case Field.TotalDestinationSizeChange: TotalDestinationSizeChange = value.Whole; break;
         }
     }
 
@@ -156,6 +292,8 @@ public sealed class BackupStatistics
     /// <inheritdoc cref="IsClosingLine(ReadOnlySpan{char})"/>
     public static bool IsClosingLine(ReadOnlySpan<byte> line)
     {
+        // Every line of a statistics block is asked: most start with a letter.
+        if (line.IsEmpty || line[0] != (byte)'-') return false;
         line = line.TrimEnd((byte)'\r');
         return line.Length >= 10 && !line.ContainsAnyExcept((byte)'-');
     }

@@ -199,6 +199,19 @@ public static class KnownFailures
     /// <summary>Table order, for naming the most specific of several failures of one severity.</summary>
     public static int Rank(KnownFailure f)
     {
+        // The scanner asks for the same failure line after line; one holder object, so threads never see a torn pair.
+        if (_lastRank is { } last && ReferenceEquals(last.Failure, f)) return last.Rank;
+        var rank = FindRank(f);
+        _lastRank = new RankOf(f, rank);
+        return rank;
+    }
+
+    private sealed record RankOf(KnownFailure Failure, int Rank);
+
+    private static RankOf? _lastRank;
+
+    private static int FindRank(KnownFailure f)
+    {
         for (var i = 0; i < Table.Length; i++) if (ReferenceEquals(Table[i], f)) return i;
         return Table.Length;
     }
@@ -218,19 +231,22 @@ public static class KnownFailures
     /// <summary>The more specific row of <paramref name="failure"/>'s family whose detail text occurs in <paramref name="text"/>.</summary>
     public static KnownFailure Refine(KnownFailure failure, ReadOnlySpan<char> text)
     {
-        // Only rows before this one in the table are more specific.
+        // Only rows before this one in the table, of the same family and with details, are more specific.
         var rank = Rank(failure);
-        for (var i = 0; i < rank; i++)
-        {
-            var f = Table[i];
-            if (f.Details.Length == 0 || f.Family != failure.Family) continue;
+        var refiners = rank < Table.Length ? RefinersByRank[rank] : Refiners(rank, failure);
+        foreach (var f in refiners)
             foreach (var d in f.Details)
                 if (text.Contains(d, StringComparison.Ordinal)) return f;
-        }
         return failure;
     }
 
-    /// <summary>The row for the exception line that ends a traceback (<c> EOFError</c>, <c>OSError: [Errno 28] ...</c>).</summary>
+    // Computed once: the scanner refines every failure line and continuation line of a big log, and most
+    // failures have no row that could refine them.
+    private static readonly KnownFailure[][] RefinersByRank = [.. Table.Select((f, rank) => Refiners(rank, f))];
+
+    private static KnownFailure[] Refiners(int rank, KnownFailure failure)
+        => [.. Table.Take(rank).Where(f => f.Details.Length > 0 && f.Family == failure.Family)];
+
     public static KnownFailure ForException(ReadOnlySpan<char> line)
     {
         var trimmed = line.Trim();

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace DuplicityChecks.Duplicity.Logs;
@@ -101,9 +102,29 @@ public static class LinePatterns
         ("/usr/lib/python3", new(LineKind.Known)),
     ];
 
-    private static readonly (byte[] Prefix, LineClass Class)[][] ByFirstByte = Build();
+    private static readonly Prefix[][] ByFirstByte = Build();
 
-    private static (byte[], LineClass)[][] Build()
+    /// <summary>
+    /// A prefix with its first (up to) 8 bytes as a number and a mask: a line of 8 bytes or more is compared with
+    /// one AND and one comparison before the byte comparison that decides, as most candidates fail in their first
+    /// bytes.
+    /// </summary>
+    private readonly record struct Prefix(byte[] Bytes, ulong Head, ulong Mask, LineClass Class)
+    {
+        public static Prefix Of(byte[] bytes, LineClass c)
+        {
+            Span<byte> head = stackalloc byte[8];
+            Span<byte> mask = stackalloc byte[8];
+            head.Clear();
+            mask.Clear();
+            var n = Math.Min(8, bytes.Length);
+            bytes.AsSpan(0, n).CopyTo(head);
+            mask[..n].Fill(0xFF);
+            return new Prefix(bytes, BinaryPrimitives.ReadUInt64LittleEndian(head), BinaryPrimitives.ReadUInt64LittleEndian(mask), c);
+        }
+    }
+
+    private static Prefix[][] Build()
     {
         var lists = new List<(byte[], LineClass)>[256];
         void Add(string prefix, LineClass c)
@@ -116,9 +137,9 @@ public static class LinePatterns
             foreach (var p in f.LineStarts)
                 Add(p, new LineClass(LineKind.Failure, f == KnownFailures.LockHeld ? 2 : 0, f));
         foreach (var (p, c) in Markers) Add(p, c);
-        var result = new (byte[], LineClass)[256][];
+        var result = new Prefix[256][];
         for (var i = 0; i < 256; i++)
-            result[i] = lists[i] is { } l ? [.. l.OrderByDescending(x => x.Item1.Length)] : [];
+            result[i] = lists[i] is { } l ? [.. l.OrderByDescending(x => x.Item1.Length).Select(x => Prefix.Of(x.Item1, x.Item2))] : [];
         return result;
     }
 
@@ -126,8 +147,25 @@ public static class LinePatterns
     public static LineClass Classify(ReadOnlySpan<byte> line)
     {
         if (line.IsEmpty) return new LineClass(LineKind.Blank);
-        foreach (var (prefix, c) in ByFirstByte[line[0]])
-            if (line.StartsWith(prefix)) return c;
+        var candidates = ByFirstByte[line[0]];
+        if (line.Length >= 8)
+        {
+            var head = BinaryPrimitives.ReadUInt64LittleEndian(line);
+            foreach (ref readonly var p in candidates.AsSpan())
+                if ((head & p.Mask) == p.Head && line.StartsWith(p.Bytes)) return p.Class;
+            return default;
+        }
+        foreach (ref readonly var p in candidates.AsSpan())
+            if (line.StartsWith(p.Bytes)) return p.Class;
+        return default;
+    }
+
+    /// <summary><see cref="Classify(ReadOnlySpan{byte})"/> without the 8-byte pre-test (what tests compare it with).</summary>
+    internal static LineClass ClassifyPlain(ReadOnlySpan<byte> line)
+    {
+        if (line.IsEmpty) return new LineClass(LineKind.Blank);
+        foreach (ref readonly var p in ByFirstByte[line[0]].AsSpan())
+            if (line.StartsWith(p.Bytes)) return p.Class;
         return default;
     }
 
@@ -158,7 +196,9 @@ public static class LinePatterns
                 line = s;
             }
         }
-        return line.TrimStart(" \t"u8);
+        var blanks = 0;
+        while (blanks < line.Length && line[blanks] is (byte)' ' or (byte)'\t') blanks++;
+        return line[blanks..];
     }
 
     public static string Normalise(string line) => Encoding.UTF8.GetString(Normalise(Encoding.UTF8.GetBytes(line)));

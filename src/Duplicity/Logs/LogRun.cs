@@ -99,7 +99,9 @@ public sealed class LogRun
                 if (IsMachineLog && !h.FromMachineLog && h.Failure.Family != "job" && h.Failure.Family != "unfinished"
                     && h.Failure.Family != "source_errors" && h.Failure != KnownFailures.VerifyDifferences)
                     continue;
-                var same = list.FirstOrDefault(x => x.Failure == h.Failure);
+                FailureHit? same = null;
+                foreach (var x in list)
+                    if (x.Failure == h.Failure) { same = x; break; }
                 if (same is null) list.Add(h);
                 else
                 {

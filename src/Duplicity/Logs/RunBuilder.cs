@@ -153,11 +153,19 @@ internal sealed class RunBuilder(Action<LogRun> sink)
     private void Close(LogRun run)
     {
         // A critical failure that duplicity survives (the GPG manifest error) explains the missing end itself.
-        if (run.End == RunEnd.None && !run.Hits.Any(h => h.Failure.Severity == DuplicityChecks.Plugin.ServiceState.Critical))
+        if (run.End == RunEnd.None && !HasCritical(run))
         {
             var f = run.EndsAtPassphrasePrompt ? KnownFailures.PassphraseWait : KnownFailures.Unfinished;
             run.Hits.Add(new FailureHit(f, run.EndOffset, false));
         }
         sink(run);
+    }
+
+    // A loop, not Enumerable.Any: this runs for every run of a big log.
+    private static bool HasCritical(LogRun run)
+    {
+        foreach (var h in run.Hits)
+            if (h.Failure.Severity == DuplicityChecks.Plugin.ServiceState.Critical) return true;
+        return false;
     }
 }
