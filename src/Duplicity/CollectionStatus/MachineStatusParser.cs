@@ -242,8 +242,8 @@ public static class MachineStatusParser
     private static void ReadSet(ReadOnlySpan<char> line, long lineNumber, CollectionBuilder builder)
     {
         var span = line[1..];
-        Span<Range> parts = stackalloc Range[5];
-        if (span.Split(parts, ' ', StringSplitOptions.RemoveEmptyEntries) != 4) throw Unrecognised(lineNumber, line, "a backup set line that is not 'full|inc TIME VOLUMES enc|noenc'");
+        Span<Range> parts = stackalloc Range[4];
+        if (!TrySplitFour(span, parts)) throw Unrecognised(lineNumber, line, "a backup set line that is not 'full|inc TIME VOLUMES enc|noenc'");
         var typeText = span[parts[0]];
         BackupSetType type;
         if (typeText.SequenceEqual("full")) type = BackupSetType.Full;
@@ -263,6 +263,25 @@ public static class MachineStatusParser
         else if (encText.SequenceEqual("noenc")) encrypted = false;
         else throw Unrecognised(lineNumber, line, "neither enc nor noenc");
         builder.AddSet(type, time, volumes, encrypted);
+    }
+
+    /// <summary>
+    /// Exactly four words separated by one or more blanks, as <c>Split(parts, ' ', RemoveEmptyEntries) == 4</c>
+    /// decides (that split and its separator list were a quarter of reading a set line, issue 6).
+    /// </summary>
+    internal static bool TrySplitFour(ReadOnlySpan<char> text, Span<Range> parts)
+    {
+        var count = 0;
+        var i = 0;
+        while (true)
+        {
+            while (i < text.Length && text[i] == ' ') i++;
+            if (i == text.Length) return count == 4;
+            if (count == 4) return false;
+            var start = i;
+            while (i < text.Length && text[i] != ' ') i++;
+            parts[count++] = start..i;
+        }
     }
 
     /// <summary>"keyword" or "keyword value": a lowercase word of letters, digits and dashes first.</summary>

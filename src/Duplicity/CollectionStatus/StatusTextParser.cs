@@ -85,7 +85,8 @@ public static class StatusTextParser
         {
             lineNumber++;
             var line = StripLogTimestamp(raw);
-            if (line.Length > 0 && line.IsWhiteSpace()) line = [];
+            // (The last character first: a set row is 16 blanks before its first letter.)
+            if (line.Length > 0 && char.IsWhiteSpace(line[^1]) && line.IsWhiteSpace()) line = [];
             if (line.Length > 0) nonBlankLines++;
             switch (state)
             {

@@ -192,6 +192,28 @@ public class SpanParsingComparisonTests
             => $"{s.Level}|{s.Code}|{s.Extra}|{s.LineNumber}|{string.Join("\u241E", s.ExtraLines)}|{string.Join("\u241E", s.Message)}";
     }
 
+    [Test]
+    public void Four_words_are_split_as_Split_with_RemoveEmptyEntries_splits_them()
+    {
+        var random = new Random(4);
+        var alphabet = "  ab\t";
+        Span<Range> expected = stackalloc Range[5];
+        Span<Range> actual = stackalloc Range[4];
+        var fours = 0;
+        for (var k = 0; k < 20_000; k++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(0, 16)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var four = text.AsSpan().Split(expected, ' ', StringSplitOptions.RemoveEmptyEntries) == 4;
+            MachineStatusParser.TrySplitFour(text, actual).Should().Be(four, $"'{text}'");
+            if (!four) continue;
+            fours++;
+            for (var p = 0; p < 4; p++) actual[p].Should().Be(expected[p], $"word {p} of '{text}'");
+        }
+        fours.Should().BeGreaterThan(500);
+        MachineStatusParser.TrySplitFour(" full 20261126T101333Z  3 enc ", actual).Should().BeTrue();
+        MachineStatusParser.TrySplitFour("full 20261126T101333Z 3 enc x", actual).Should().BeFalse();
+    }
+
     /// <summary>10,000 sets in 1,429 chains, text (UTC) and machine form, as the benchmark's generator lays them out.</summary>
     private static (string Text, string Machine) TenThousandSets()
     {
