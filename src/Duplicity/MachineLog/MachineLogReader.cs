@@ -8,6 +8,8 @@ namespace DuplicityChecks.Duplicity.MachineLog;
 /// on the keyword line are kept as text, lines that start with something unknown are ignored. Level words:
 /// ERROR/WARNING/NOTICE/INFO/DEBUG, and 3.0.1-3.0.3's Python names (<c>Level 8</c>, <c>CRITICAL</c>).
 /// A stanza not closed by a blank line (a file still being written) is still returned at the end.
+/// The rules themselves are <see cref="MachineLogSplitter"/>'s; <see cref="Read"/> reads the text ahead of the
+/// stanza it returns (one buffer of a <see cref="DuplicityChecks.Duplicity.Text.SpanLineReader"/>).
 /// </summary>
 public static partial class MachineLogReader
 {

@@ -20,7 +20,7 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
 {
     private const int InitialSize = 16 * 1024;
 
-    private readonly IReadOnlyList<string> firstLines = firstLines ?? [];
+    private readonly string[] firstLines = firstLines?.ToArray() ?? []; // an array: no interface call per line
     private int firstIndex;
     private char[] buffer = ArrayPool<char>.Shared.Rent(InitialSize);
     private int start, end; // the unread text is buffer[start..end)
@@ -29,7 +29,7 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
     /// <summary>The next line without its line end; false at the end of the input.</summary>
     public bool TryReadLine(out ReadOnlySpan<char> line)
     {
-        if (firstIndex < firstLines.Count)
+        if (firstIndex < firstLines.Length)
         {
             line = firstLines[firstIndex++];
             return true;
