@@ -16,7 +16,6 @@ namespace DuplicityChecks.Duplicity.CollectionStatus;
 /// </remarks>
 public static class AscTime
 {
-    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     private static readonly string[] Days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
     /// <summary>Parses the asctime text into a local wall-clock time (Kind Unspecified); false if it is not one.</summary>
@@ -44,7 +43,7 @@ public static class AscTime
     {
         local = default;
         if (dayName.Length != 3 || monthName.Length != 3 || clock.Length != 8 || clock[2] != ':' || clock[5] != ':') return false;
-        var month = IndexOf(Months, monthName) + 1;
+        var month = MonthNumber(monthName);
         if (month == 0) return false;
         if (!Digits(dayText, out var day) || !Digits(yearText, out var year)) return false;
         if (!Digits(clock[..2], out var hour) || !Digits(clock.Slice(3, 2), out var minute)
@@ -99,11 +98,23 @@ public static class AscTime
         }
     }
 
-    private static int IndexOf(string[] names, ReadOnlySpan<char> name)
+    /// <summary>1-12, 0 for no month name. A switch, not a search of the twelve names: one date per set row (issue 6).</summary>
+    private static int MonthNumber(ReadOnlySpan<char> name) => name switch
     {
-        for (var i = 0; i < names.Length; i++) if (name.SequenceEqual(names[i])) return i;
-        return -1;
-    }
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => 0,
+    };
 
     private static bool Digits(ReadOnlySpan<char> text, out int value)
     {

@@ -10,7 +10,10 @@ internal sealed class CollectionBuilder
 {
     private readonly List<BackupChain> chains = [];
     private readonly List<string> warnings = [];
-    private List<BackupSet>? currentSets;
+    // The open chain's sets, in one list reused for every chain; the chain keeps an exact-size copy (10,000 sets
+    // in 1,429 chains made a list and its grown arrays per chain, issue 6).
+    private readonly List<BackupSet> currentSets = [];
+    private bool chainOpen;
     private ChainKind currentKind;
 
     public int OrphanedSets { get; set; }
@@ -30,21 +33,23 @@ internal sealed class CollectionBuilder
     public void StartChain(ChainKind kind)
     {
         currentKind = kind;
-        currentSets = [];
+        currentSets.Clear();
+        chainOpen = true;
         if (kind == ChainKind.Secondary) SecondaryChainCount++;
     }
 
     /// <summary>Adds the next set (oldest first) to the open chain; an incremental starts where the previous set ended.</summary>
     public void AddSet(BackupSetType type, DateTimeOffset time, int volumes, bool? encrypted)
     {
-        var sets = currentSets ?? throw new InvalidOperationException("no chain open");
+        if (!chainOpen) throw new InvalidOperationException("no chain open");
+        var sets = currentSets;
         var start = type == BackupSetType.Incremental && sets.Count > 0 ? sets[^1].Time : (DateTimeOffset?)null;
         sets.Add(new BackupSet(type, time, volumes, encrypted, Complete: true, StartTime: start));
     }
 
-    public bool ChainOpen => currentSets is not null;
+    public bool ChainOpen => chainOpen;
 
-    public int OpenChainSetCount => currentSets?.Count ?? 0;
+    public int OpenChainSetCount => chainOpen ? currentSets.Count : 0;
 
     /// <summary>
     /// Closes the open chain. duplicity prints a chain as its full set followed by its incrementals, oldest first:
@@ -53,7 +58,7 @@ internal sealed class CollectionBuilder
     /// </summary>
     public void EndChain(string where)
     {
-        if (currentSets is null) return;
+        if (!chainOpen) return;
         if (currentSets.Count == 0)
             throw new Plugin.CheckException($"{where}: a backup chain with no backup sets in it");
         if (!currentSets[0].IsFull)
@@ -65,8 +70,8 @@ internal sealed class CollectionBuilder
             if (currentSets[i].Time <= currentSets[i - 1].Time)
                 throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTime.Format(currentSets[i].Time)} after {DuplicityTime.Format(currentSets[i - 1].Time)})");
         }
-        chains.Add(new BackupChain(currentKind, currentSets));
-        currentSets = null;
+        chains.Add(new BackupChain(currentKind, currentSets.ToArray()));
+        chainOpen = false;
     }
 
     public void AddWarning(string text)
@@ -78,7 +83,7 @@ internal sealed class CollectionBuilder
     public void ResetListing()
     {
         chains.Clear();
-        currentSets = null;
+        chainOpen = false;
         OrphanedSets = IncompleteSets = SecondaryChainCount = 0;
         ArchiveName = null;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuplicityChecks.Duplicity.MachineLog;
 using DuplicityChecks.Duplicity.Model;
+using DuplicityChecks.Duplicity.Text;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.CollectionStatus;
@@ -35,89 +36,165 @@ public static class MachineStatusParser
     /// <param name="name">The backup name to report; null = the archive-dir name duplicity shows, if any.</param>
     /// <param name="source"><see cref="BackupSourceKind.MachineLog"/> for a saved file, <see cref="BackupSourceKind.LiveRun"/> for a live run.</param>
     public static BackupCollection Parse(TextReader reader, string sourceDescription, string? name = null, BackupSourceKind source = BackupSourceKind.MachineLog)
-        => Parse(MachineLogReader.Read(reader), sourceDescription, name, source);
+    {
+        using var lines = new SpanLineReader(reader);
+        return Parse(lines, sourceDescription, name, source);
+    }
 
+    /// <summary>The listing's lines are read as they stream, never kept (issue 6: 34,000 strings for 10,000 sets).</summary>
+    internal static BackupCollection Parse(SpanLineReader lines, string sourceDescription, string? name = null, BackupSourceKind source = BackupSourceKind.MachineLog)
+    {
+        var parse = new MachineStatusParse();
+        var splitter = new MachineLogSplitter(parse);
+        while (lines.TryReadLine(out var line)) splitter.Line(line);
+        splitter.End();
+        return parse.Finish(sourceDescription, name, source);
+    }
+
+    /// <summary>The same, from stanzas already read (each one's lines are handed over as the splitter would).</summary>
     public static BackupCollection Parse(IEnumerable<MachineLogStanza> stanzas, string sourceDescription, string? name = null, BackupSourceKind source = BackupSourceKind.MachineLog)
     {
-        var builder = new CollectionBuilder();
-        var listings = 0;
-        var changesTables = 0;
-        var lastFullSeen = false;
-        var anyStanza = false;
-        string? firstError = null;
-        var errors = new List<string>();
+        var parse = new MachineStatusParse();
         foreach (var stanza in stanzas)
+        {
+            parse.StanzaStart(stanza.Level, stanza.Code, stanza.Extra, stanza.LineNumber);
+            var lineNumber = stanza.LineNumber;
+            foreach (var line in stanza.ExtraLines) parse.ExtraLine(line, ++lineNumber);
+            foreach (var line in stanza.Message) parse.MessageLine(line);
+            parse.StanzaEnd();
+        }
+        return parse.Finish(sourceDescription, name, source);
+    }
+
+    /// <summary>One pass over the stanzas, as the splitter hands them out.</summary>
+    private sealed class MachineStatusParse : IMachineLogSink
+    {
+        private readonly CollectionBuilder builder = new();
+        private readonly List<string> errors = [];
+        private int listings, changesTables;
+        private bool lastFullSeen, anyStanza;
+        private string? firstError;
+
+        // The stanza being read.
+        private StanzaKind kind;
+        private string extra = "";
+        private int code;
+        private long start;
+        private int extraLines;
+        private string? firstMessageLine;
+        private List<string>? message;
+
+        // The listing being read (a listing stanza with extra lines).
+        private bool orphanedSeen, incompleteSeen, archiveDirSeen;
+
+        private enum StanzaKind
+        {
+            Listing,
+            Error,
+            Warning,
+            Other,
+        }
+
+        public void StanzaStart(string level, int code, string extra, long lineNumber)
         {
             anyStanza = true;
             // WARNING 3 (unnecessary_sig) and ERROR 3 (hostname mismatch) share the code; the listing is never either.
-            if (stanza.Code == 3 && !IsErrorLevel(stanza.Level) && !stanza.IsWarning)
+            kind = IsErrorLevel(level) ? StanzaKind.Error
+                : level == "WARNING" ? StanzaKind.Warning
+                : code == 3 ? StanzaKind.Listing
+                : StanzaKind.Other;
+            this.code = code;
+            this.extra = extra;
+            start = lineNumber;
+            extraLines = 0;
+            firstMessageLine = null;
+            message = kind == StanzaKind.Warning ? [] : null;
+        }
+
+        public void ExtraLine(ReadOnlySpan<char> line, long lineNumber)
+        {
+            if (kind != StanzaKind.Listing) return;
+            if (extraLines++ == 0)
             {
-                if (stanza.ExtraLines.Count == 0)
-                {
-                    changesTables++;
-                    continue;
-                }
+                // A code-3 stanza with extra lines is the listing: it replaces any earlier one (-v8 logs it twice).
                 builder.ResetListing();
-                ReadListing(stanza, builder);
-                listings++;
-                continue;
+                orphanedSeen = incompleteSeen = archiveDirSeen = false;
             }
-            if (IsErrorLevel(stanza.Level))
+            ReadListingLine(line, lineNumber);
+        }
+
+        public void MessageLine(ReadOnlySpan<char> text)
+        {
+            if (firstMessageLine is null && text.Length > 0) firstMessageLine = text.ToString();
+            switch (kind)
             {
-                var text = FirstLine(stanza);
-                var described = $"ERROR {stanza.Code}{(stanza.Extra.Length > 0 ? " " + stanza.Extra : "")}: {text}";
-                firstError ??= described;
-                errors.Add(described);
-                continue;
-            }
-            if (stanza.IsWarning)
-            {
-                if (stanza.Code is 2 or 4 or 5 or 6) builder.AddWarning(stanza.MessageText.TrimEnd());
-                if (stanza.Code == 5 && StatusTextLabels.OldIncompleteWarning().IsMatch(FirstLine(stanza))) builder.OldIncompleteWarningSeen = true;
-                continue;
-            }
-            foreach (var line in stanza.Message)
-            {
-                if (StatusTextLabels.LastFullBackup().IsMatch(line)) lastFullSeen = true;
-                else if (builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().Match(line) is { Success: true } v) builder.DuplicityVersion = v.Groups["v"].Value;
+                case StanzaKind.Listing:
+                    // The first "Archive dir:" line of the listing's message names the backup.
+                    if (extraLines > 0 && !archiveDirSeen && StatusTextLabels.ArchiveDir().IsMatch(text))
+                    {
+                        builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(StatusTextLabels.AfterLabel(text).ToString());
+                        archiveDirSeen = true;
+                    }
+                    break;
+                case StanzaKind.Warning:
+                    message!.Add(text.ToString());
+                    break;
+                case StanzaKind.Other:
+                    if (StatusTextLabels.LastFullBackup().IsMatch(text)) lastFullSeen = true;
+                    else if (builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().IsMatch(text))
+                        builder.DuplicityVersion = StatusTextLabels.VersionBanner().Match(text.ToString()).Groups["v"].Value;
+                    break;
             }
         }
 
-        if (listings == 0)
+        public void StanzaEnd()
         {
-            if (firstError is not null) throw new CheckException($"duplicity failed, no collection-status listing: {firstError}");
-            if (changesTables > 0)
-                throw new CheckException($"{Where} holds --show-changes-in-set/--file-changed/--jsonstat output, not the chain listing: run plain 'duplicity collection-status'");
-            if (lastFullSeen) throw new CheckException(StatusTextLabels.NoListingMessage);
-            throw new CheckException(anyStanza
-                ? $"{Where} holds no collection-status listing (no code-3 stanza with chain lines): not a collection-status log?"
-                : $"{Where} is empty or not a duplicity machine log (no 'LEVEL CODE' stanza found)");
+            switch (kind)
+            {
+                case StanzaKind.Listing when extraLines == 0:
+                    changesTables++;
+                    break;
+                case StanzaKind.Listing:
+                    builder.EndChain(Where);
+                    if (!orphanedSeen || !incompleteSeen)
+                        throw new CheckException($"{Where}: the listing at line {start} lacks orphaned-sets-num/incomplete-sets-num (cut off?)");
+                    listings++;
+                    break;
+                case StanzaKind.Error:
+                    var described = $"ERROR {code}{(extra.Length > 0 ? " " + extra : "")}: {firstMessageLine}";
+                    firstError ??= described;
+                    errors.Add(described);
+                    break;
+                case StanzaKind.Warning:
+                    if (code is 2 or 4 or 5 or 6) builder.AddWarning(string.Join('\n', message!).TrimEnd());
+                    if (code == 5 && StatusTextLabels.OldIncompleteWarning().IsMatch(firstMessageLine ?? "")) builder.OldIncompleteWarningSeen = true;
+                    break;
+            }
         }
-        // Non-fatal errors next to a listing (0.8/2.0 "Error processing remote manifest") are worth showing.
-        foreach (var e in errors) builder.AddWarning(e);
-        return builder.Build(source, sourceDescription, name);
-    }
 
-    private static bool IsErrorLevel(string level) => level is "ERROR" or "CRITICAL";
-
-    private static string FirstLine(MachineLogStanza stanza)
-    {
-        foreach (var line in stanza.Message) if (line.Length > 0) return line;
-        return "";
-    }
-
-    private static void ReadListing(MachineLogStanza stanza, CollectionBuilder builder)
-    {
-        bool orphanedSeen = false, incompleteSeen = false;
-        var lineNumber = stanza.LineNumber;
-        foreach (var line in stanza.ExtraLines)
+        public BackupCollection Finish(string sourceDescription, string? name, BackupSourceKind source)
         {
-            lineNumber++;
-            var span = line.AsSpan();
+            if (listings == 0)
+            {
+                if (firstError is not null) throw new CheckException($"duplicity failed, no collection-status listing: {firstError}");
+                if (changesTables > 0)
+                    throw new CheckException($"{Where} holds --show-changes-in-set/--file-changed/--jsonstat output, not the chain listing: run plain 'duplicity collection-status'");
+                if (lastFullSeen) throw new CheckException(StatusTextLabels.NoListingMessage);
+                throw new CheckException(anyStanza
+                    ? $"{Where} holds no collection-status listing (no code-3 stanza with chain lines): not a collection-status log?"
+                    : $"{Where} is empty or not a duplicity machine log (no 'LEVEL CODE' stanza found)");
+            }
+            // Non-fatal errors next to a listing (0.8/2.0 "Error processing remote manifest") are worth showing.
+            foreach (var e in errors) builder.AddWarning(e);
+            return builder.Build(source, sourceDescription, name);
+        }
+
+        private void ReadListingLine(ReadOnlySpan<char> span, long lineNumber)
+        {
             if (span.Length > 0 && span[0] == ' ')
             {
-                if (!builder.ChainOpen) throw Unrecognised(lineNumber, line, "a backup set outside any chain");
-                ReadSet(span[1..], lineNumber, line, builder);
+                if (!builder.ChainOpen) throw Unrecognised(lineNumber, span, "a backup set outside any chain");
+                ReadSet(span, lineNumber, builder);
             }
             else if (span.SequenceEqual("chain-complete"))
             {
@@ -131,51 +208,42 @@ public static class MachineStatusParser
             }
             else if (span.StartsWith("chain"))
             {
-                throw Unrecognised(lineNumber, line, "an unknown kind of chain");
+                throw Unrecognised(lineNumber, span, "an unknown kind of chain");
             }
             else if (span.StartsWith("orphaned-sets-num "))
             {
                 builder.EndChain(Where);
-                builder.OrphanedSets = Count(span["orphaned-sets-num ".Length..], lineNumber, line);
+                builder.OrphanedSets = Count(span["orphaned-sets-num ".Length..], lineNumber, span);
                 orphanedSeen = true;
             }
             else if (span.StartsWith("incomplete-sets-num "))
             {
                 builder.EndChain(Where);
-                builder.IncompleteSets = Count(span["incomplete-sets-num ".Length..], lineNumber, line);
+                builder.IncompleteSets = Count(span["incomplete-sets-num ".Length..], lineNumber, span);
                 incompleteSeen = true;
             }
             else if (builder.ChainOpen)
             {
                 // Inside a chain only set lines belong: a damaged set line (its leading space or its "chain-complete"
                 // lost) skipped here would silently drop a backup or merge two chains.
-                throw Unrecognised(lineNumber, line, "a line inside a chain that is neither a backup set nor a chain");
+                throw Unrecognised(lineNumber, span, "a line inside a chain that is neither a backup set nor a chain");
             }
             else if (!IsKeywordLine(span))
             {
-                throw Unrecognised(lineNumber, line, "a line that is not 'keyword value'");
+                throw Unrecognised(lineNumber, span, "a line that is not 'keyword value'");
             }
             // "backend BackendWrapper", "archive-dir (. dir)" and unknown keywords: nothing we need (README-LOG: ignore).
         }
-        builder.EndChain(Where);
-        if (!orphanedSeen || !incompleteSeen)
-            throw new CheckException($"{Where}: the listing at line {stanza.LineNumber} lacks orphaned-sets-num/incomplete-sets-num (cut off?)");
-        foreach (var line in stanza.Message)
-        {
-            var m = StatusTextLabels.ArchiveDir().Match(line);
-            if (m.Success)
-            {
-                builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(m.Groups["path"].Value);
-                break;
-            }
-        }
     }
 
-    /// <summary>"full 20261126T101333Z 3 enc" (the leading space already removed).</summary>
-    private static void ReadSet(ReadOnlySpan<char> span, long lineNumber, string line, CollectionBuilder builder)
+    private static bool IsErrorLevel(string level) => level is "ERROR" or "CRITICAL";
+
+    /// <summary>" full 20261126T101333Z 3 enc".</summary>
+    private static void ReadSet(ReadOnlySpan<char> line, long lineNumber, CollectionBuilder builder)
     {
-        Span<Range> parts = stackalloc Range[5];
-        if (span.Split(parts, ' ', StringSplitOptions.RemoveEmptyEntries) != 4) throw Unrecognised(lineNumber, line, "a backup set line that is not 'full|inc TIME VOLUMES enc|noenc'");
+        var span = line[1..];
+        Span<Range> parts = stackalloc Range[4];
+        if (!TrySplitFour(span, parts)) throw Unrecognised(lineNumber, line, "a backup set line that is not 'full|inc TIME VOLUMES enc|noenc'");
         var typeText = span[parts[0]];
         BackupSetType type;
         if (typeText.SequenceEqual("full")) type = BackupSetType.Full;
@@ -197,6 +265,25 @@ public static class MachineStatusParser
         builder.AddSet(type, time, volumes, encrypted);
     }
 
+    /// <summary>
+    /// Exactly four words separated by one or more blanks, as <c>Split(parts, ' ', RemoveEmptyEntries) == 4</c>
+    /// decides (that split and its separator list were a quarter of reading a set line, issue 6).
+    /// </summary>
+    internal static bool TrySplitFour(ReadOnlySpan<char> text, Span<Range> parts)
+    {
+        var count = 0;
+        var i = 0;
+        while (true)
+        {
+            while (i < text.Length && text[i] == ' ') i++;
+            if (i == text.Length) return count == 4;
+            if (count == 4) return false;
+            var start = i;
+            while (i < text.Length && text[i] != ' ') i++;
+            parts[count++] = start..i;
+        }
+    }
+
     /// <summary>"keyword" or "keyword value": a lowercase word of letters, digits and dashes first.</summary>
     private static bool IsKeywordLine(ReadOnlySpan<char> line)
     {
@@ -207,11 +294,13 @@ public static class MachineStatusParser
         return true;
     }
 
-    private static int Count(ReadOnlySpan<char> text, long lineNumber, string line)
+    private static int Count(ReadOnlySpan<char> text, long lineNumber, ReadOnlySpan<char> line)
         => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Unrecognised(lineNumber, line, "a count that is not a number");
 
-    private static CheckException Unrecognised(long lineNumber, string line, string what)
+    private static CheckException Unrecognised(long lineNumber, ReadOnlySpan<char> line, string what)
         => new($"{Where}, line {lineNumber}: {what}: '{Shorten(line)}'");
 
     internal static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";
+
+    internal static string Shorten(ReadOnlySpan<char> line) => line.Length <= 80 ? line.ToString() : string.Concat(line[..77], "...");
 }

@@ -22,8 +22,8 @@ public static class SetRowParser
         while (i > 0 && char.IsDigit(s[i - 1])) i--;
         if (i == end) return false;
         var volumes = i..end;
-        var j = i;
-        while (j > 0 && s[j - 1] == ' ') j--;
+        // The runs of blanks are long (column padding): skipped with the vectorised searches.
+        var j = s[..i].LastIndexOfAnyExcept(' ') + 1;
         if (j == i) return false;
 
         // The date: "Www Mmm dD HH:MM:SS YYYY", the day padded by one or two blanks.
@@ -47,13 +47,11 @@ public static class SetRowParser
         var time = j..timeEnd;
 
         // " {3,}" before the date; the type label ends at a non-blank.
-        var typeEnd = j;
-        while (typeEnd > 0 && s[typeEnd - 1] == ' ') typeEnd--;
+        var typeEnd = s[..j].LastIndexOfAnyExcept(' ') + 1;
         if (j - typeEnd < 3) return false;
         // "^ *" then "\S+(?: \S+)*": words of non-white-space separated by single blanks.
-        var typeStart = 0;
-        while (typeStart < typeEnd && s[typeStart] == ' ') typeStart++;
-        if (typeStart == typeEnd) return false;
+        var typeStart = s[..typeEnd].IndexOfAnyExcept(' ');
+        if (typeStart < 0) return false;
         for (var x = typeStart; x < typeEnd; x++)
         {
             var c = s[x];

@@ -1,6 +1,7 @@
 using System.Text;
 using DuplicityChecks.Duplicity.MachineLog;
 using DuplicityChecks.Duplicity.Model;
+using DuplicityChecks.Duplicity.Text;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.CollectionStatus;
@@ -51,12 +52,14 @@ public static class StatusFileReader
     /// </summary>
     public static BackupCollection Parse(TextReader reader, TimeZoneInfo zone, string sourceDescription, string? name = null)
     {
-        var replay = new ReplayReader(reader);
+        // The look-ahead lines are read as strings and handed out again first (pipes cannot seek).
+        var head = new List<string>();
         var machine = false;
         var nonBlank = 0;
         string? line;
-        while (nonBlank < DetectionLines && (line = replay.BufferLine()) is not null)
+        while (nonBlank < DetectionLines && (line = reader.ReadLine()) is not null)
         {
+            head.Add(line);
             if (line.Length == 0) continue;
             nonBlank++;
             if (MachineLogReader.IsStanzaStart(line))
@@ -65,10 +68,10 @@ public static class StatusFileReader
                 break;
             }
         }
-        replay.Rewind();
+        using var lines = new SpanLineReader(reader, head);
         return machine
-            ? MachineStatusParser.Parse(replay, sourceDescription, name)
-            : StatusTextParser.Parse(replay, zone, sourceDescription, name);
+            ? MachineStatusParser.Parse(lines, sourceDescription, name)
+            : StatusTextParser.Parse(lines, zone, sourceDescription, name);
     }
 
     public static BackupCollection Parse(string text, TimeZoneInfo zone, string sourceDescription, string? name = null)

@@ -103,6 +103,9 @@ internal static partial class StatusTextLabels
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:ERROR|WARNING|NOTICE|INFO|DEBUG|CRITICAL|Level \d+) *", RegexOptions.CultureInvariant)]
     public static partial Regex LogTimestampPrefix();
 
+    /// <summary>The text after a label's ": " (no label contains ": "), once its regex has matched.</summary>
+    public static ReadOnlySpan<char> AfterLabel(ReadOnlySpan<char> line) => line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+
     public static bool IsFullLabel(ReadOnlySpan<char> type) => type.SequenceEqual("Full") || type.SequenceEqual("Vollständig");
 
     public static bool IsIncrementalLabel(ReadOnlySpan<char> type) => type.SequenceEqual("Incremental") || type.SequenceEqual("Schrittweise");

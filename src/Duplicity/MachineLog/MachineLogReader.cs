@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
+using DuplicityChecks.Duplicity.Text;
 
 namespace DuplicityChecks.Duplicity.MachineLog;
 
@@ -8,67 +8,72 @@ namespace DuplicityChecks.Duplicity.MachineLog;
 /// on the keyword line are kept as text, lines that start with something unknown are ignored. Level words:
 /// ERROR/WARNING/NOTICE/INFO/DEBUG, and 3.0.1-3.0.3's Python names (<c>Level 8</c>, <c>CRITICAL</c>).
 /// A stanza not closed by a blank line (a file still being written) is still returned at the end.
+/// The rules themselves are <see cref="MachineLogSplitter"/>'s; <see cref="Read"/> reads the text ahead of the
+/// stanza it returns (one buffer of a <see cref="DuplicityChecks.Duplicity.Text.SpanLineReader"/>).
 /// </summary>
 public static partial class MachineLogReader
 {
     // [0-9], not \d: \d also matches the other scripts' decimal digits (U+07C3), which int.Parse refuses (found by fuzzing).
     [GeneratedRegex(@"^(ERROR|WARNING|NOTICE|INFO|DEBUG|CRITICAL|Level [0-9]+) ([0-9]{1,6})(?: (.*))?$", RegexOptions.CultureInvariant)]
-    private static partial Regex StanzaStart();
+    internal static partial Regex StanzaStart();
 
     /// <summary>True when the line opens a stanza (used to auto-detect the machine form).</summary>
     public static bool IsStanzaStart(string line) => StanzaStart().IsMatch(line);
 
+    internal static bool IsStanzaStart(ReadOnlySpan<char> line) => StanzaStart().IsMatch(line);
+
     public static IEnumerable<MachineLogStanza> Read(TextReader reader)
     {
-        string? level = null;
-        var code = 0;
-        var extra = "";
-        var extraLines = new List<string>();
-        var message = new List<string>();
-        long lineNumber = 0, start = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var stanzas = new StanzaCollector();
+        var splitter = new MachineLogSplitter(stanzas);
+        using var lines = new SpanLineReader(reader);
+        while (ReadInto(lines, splitter))
+            if (stanzas.Take() is { } stanza) yield return stanza;
+        splitter.End();
+        if (stanzas.Take() is { } last) yield return last;
+    }
+
+    /// <summary>Feeds one line; false at the end. (An iterator cannot hold the span across its yield.)</summary>
+    private static bool ReadInto(SpanLineReader lines, MachineLogSplitter splitter)
+    {
+        if (!lines.TryReadLine(out var line)) return false;
+        splitter.Line(line);
+        return true;
+    }
+
+    /// <summary>Keeps every part of a stanza, as strings; a line completes at most one stanza.</summary>
+    private sealed class StanzaCollector : IMachineLogSink
+    {
+        private string level = "", extra = "";
+        private int code;
+        private long start;
+        private List<string> extraLines = [], message = [];
+        private MachineLogStanza? completed;
+
+        public void StanzaStart(string level, int code, string extra, long lineNumber)
         {
-            lineNumber++;
-            if (level is null)
-            {
-                var m = StanzaStart().Match(line);
-                if (!m.Success) continue; // not ours: ignore (README-LOG)
-                level = m.Groups[1].Value;
-                code = int.Parse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-                extra = m.Groups[3].Success ? m.Groups[3].Value : "";
-                start = lineNumber;
-                continue;
-            }
-            if (line.Length == 0)
-            {
-                yield return new MachineLogStanza(level, code, extra.TrimEnd(), extraLines, message, start);
-                level = null;
-                extraLines = [];
-                message = [];
-                continue;
-            }
-            if (line.StartsWith(". ", StringComparison.Ordinal)) message.Add(line[2..]);
-            else if (line == ".") message.Add("");
-            else if (message.Count == 0) extraLines.Add(line);
-            else
-            {
-                // A line that is neither message nor extra after the message began: the stanza was cut
-                // (a crash, or a writer that did not end it); start over if it opens a new one.
-                var m = StanzaStart().Match(line);
-                yield return new MachineLogStanza(level, code, extra.TrimEnd(), extraLines, message, start);
-                level = null;
-                extraLines = [];
-                message = [];
-                if (m.Success)
-                {
-                    level = m.Groups[1].Value;
-                    code = int.Parse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-                    extra = m.Groups[3].Success ? m.Groups[3].Value : "";
-                    start = lineNumber;
-                }
-            }
+            this.level = level;
+            this.code = code;
+            this.extra = extra;
+            start = lineNumber;
         }
-        if (level is not null) yield return new MachineLogStanza(level, code, extra.TrimEnd(), extraLines, message, start);
+
+        public void ExtraLine(ReadOnlySpan<char> line, long lineNumber) => extraLines.Add(line.ToString());
+
+        public void MessageLine(ReadOnlySpan<char> text) => message.Add(text.ToString());
+
+        public void StanzaEnd()
+        {
+            completed = new MachineLogStanza(level, code, extra, extraLines, message, start);
+            extraLines = [];
+            message = [];
+        }
+
+        public MachineLogStanza? Take()
+        {
+            var stanza = completed;
+            completed = null;
+            return stanza;
+        }
     }
 }

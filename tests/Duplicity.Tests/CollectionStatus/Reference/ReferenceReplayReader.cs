@@ -1,11 +1,13 @@
-namespace DuplicityChecks.Duplicity.CollectionStatus;
+namespace DuplicityChecks.Duplicity.Tests.CollectionStatus.Reference;
 
+// The reading before issue 6's span parsing (commit f522504), frozen as the oracle the fast path is compared with.
+// Change it only together with a deliberate change of behaviour in the parser it mirrors.
 /// <summary>
 /// A reader that can look at the first lines of a stream and then hand them out again, so the form of a status
 /// file can be detected without reading it twice or loading it whole (pipes cannot seek). Character reads see
 /// the same lines with '\n' line ends.
 /// </summary>
-internal sealed class ReplayReader(TextReader inner) : TextReader
+internal sealed class ReferenceReplayReader(TextReader inner) : TextReader
 {
     private readonly List<string> buffered = [];
     private int replayIndex = -1;
