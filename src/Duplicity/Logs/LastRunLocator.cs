@@ -7,17 +7,22 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// The scan starts at the line of the second-to-last heading: everything of the last run, and of the run whose
 /// statistics the last heading may be, lies after it. With fewer than two headings it starts at 0.
 /// Cost: the bytes after the second-to-last statistics block, twice at most, whatever the file's size.
+/// The blocks start small and double up to <c>maxBlock</c>: a typical last run is a few KiB, and a 1 MiB
+/// first read cost more than the rest of the check (its page faults and copy: 1.2 ms of system time per run).
 /// </summary>
 public static class LastRunLocator
 {
     private static readonly byte[][] Headings = ["[ Backup Statistics ]"u8.ToArray(), "[ Sicherungsstatistiken ]"u8.ToArray()];
+    private static readonly int Overlap = Headings.Max(h => h.Length) - 1;
 
-    public static long FindScanStart(Stream file, long length, out long bytesRead, int blockSize = 1 << 20)
+    public static long FindScanStart(Stream file, long length, out long bytesRead, int firstBlock = 16 << 10, int maxBlock = 1 << 20)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstBlock, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBlock, firstBlock);
         bytesRead = 0;
-        var overlap = Headings.Max(h => h.Length) - 1;
-        var buffer = new byte[blockSize + overlap];
-        var carry = 0; // bytes at buffer[blockLength..] that came from the block after this one
+        var blockSize = firstBlock;
+        var buffer = new byte[blockSize + Overlap];
+        var carry = 0; // bytes at the start of buffer that came from the block after this one
         var end = length;
         var found = 0;
         while (end > 0)
@@ -37,8 +42,16 @@ public static class LastRunLocator
                 if (at < blockLength && ++found == 2) return LineStart(file, start + at, ref bytesRead);
                 span = span[..at];
             }
-            carry = Math.Min(overlap, blockLength);
+            carry = Math.Min(Overlap, blockLength + carry); // the span's first bytes (blocks may be shorter than a heading)
             end = start;
+            if (blockSize < maxBlock)
+            {
+                // The next block is larger: a larger buffer, with this block's first bytes as its carry.
+                blockSize = (int)Math.Min((long)blockSize * 2, maxBlock);
+                var larger = new byte[blockSize + Overlap];
+                buffer.AsSpan(0, carry).CopyTo(larger);
+                buffer = larger;
+            }
         }
         return 0;
     }
