@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -212,18 +213,28 @@ public sealed class LogScanner
         {
             if (_stats is not null)
             {
-                if (BackupStatistics.IsClosingLine(line))
-                {
-                    _stats.Closed = true;
-                    EndStatistics();
-                    return;
-                }
-                if (_stats.TryAddLine(line)) return;
+                if (TakeStatisticsLine(_stats, line)) return;
             }
             // A frame line (or a blank) of a traceback is neither a stanza header nor the exception line.
             else if (_inTraceback && (line.IsEmpty || line[0] == (byte)' ' && line.StartsWith("  "u8))) return;
         }
         ProcessAnyLine(line, offset);
+    }
+
+    /// <summary>
+    /// A line inside a text statistics block: the closing line ends the block, a statistics line is added.
+    /// False for any other line (the block ended without its closing line; the caller goes on with it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TakeStatisticsLine(BackupStatistics stats, ReadOnlySpan<byte> line)
+    {
+        if (BackupStatistics.IsClosingLine(line))
+        {
+            stats.Closed = true;
+            EndStatistics();
+            return true;
+        }
+        return stats.TryAddLine(line);
     }
 
     private void ProcessAnyLine(ReadOnlySpan<byte> line, long offset)
@@ -253,13 +264,7 @@ public sealed class LogScanner
         // 2. Inside a text statistics block.
         if (_stats is not null)
         {
-            if (BackupStatistics.IsClosingLine(line))
-            {
-                _stats.Closed = true;
-                EndStatistics();
-                return;
-            }
-            if (_stats.TryAddLine(line)) return;
+            if (TakeStatisticsLine(_stats, line)) return;
             EndStatistics();
         }
 
