@@ -32,8 +32,9 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         else
             throw new UsageException("give --archive-dir, --status-file or --destination (or a --job that sets them)");
         foreach (var c in collections) LogDecisions(c);
-        foreach (var c in collections)
-            context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
+        if (context.Log.IsDebug)
+            foreach (var c in collections)
+                context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
         return collections.Count == 1 && collections[0].Lock is null && MayBeRunning(collections[0]) && RunningBackup() is { } running
             ? [collections[0] with { Lock = running }]
             : collections;
@@ -57,7 +58,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
     {
         // The arguments cost a string per set even when nothing is logged: 50,000 sets of a big cache took
         // 11 MiB and 60 ms (issue 6 benchmarks).
-        if (!context.Log.IsEnabled(Serilog.Events.LogEventLevel.Verbose)) return;
+        if (!context.Log.IsVerbose) return;
         context.Log.Verbose("{Name:l}: read from {Source:l} ({Kind:l}), duplicity version {Version:l}", c.Name, c.SourceDescription, c.Source.ToString(), c.DuplicityVersion ?? "unknown");
         foreach (var chain in c.Chains)
             foreach (var set in chain.Sets)

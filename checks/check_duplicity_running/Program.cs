@@ -33,7 +33,8 @@ return PluginRunner.Run(args, new PluginDefinition
         scan = DuplicityProcessFinder.Scan(source, options.Filter, cancellation: context.Cancellation);
     }
     context.Log.Debug("{Source:l}: {Count} matching duplicity process(es), lock table {Locks:l}", scan.Source, scan.Instances.Count, scan.LocksKnown ? "read" : "not available");
-    foreach (var p in scan.Instances)
-        context.Log.Debug("PID {Pid}: {Command:l}", p.Pid, context.Secrets.Mask(p.Process.CommandLine));
+    if (context.Log.IsDebug)
+        foreach (var p in scan.Instances)
+            context.Log.Debug("PID {Pid}: {Command:l}", p.Pid, context.Secrets.Mask(p.Process.CommandLine));
     return Task.FromResult(RunningEvaluator.Evaluate(scan, options, context.Now));
 });

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Serilog;
-
 namespace DuplicityChecks.Plugin;
 
 /// <summary>
@@ -12,7 +10,7 @@ public sealed class PluginContext
 {
     private string _stage = "starting";
 
-    internal PluginContext(ParsedOptions options, DateTimeOffset now, int verbosity, ILogger log, SecretMasker masker, CancellationToken cancellation, TimeSpan timeout)
+    internal PluginContext(ParsedOptions options, DateTimeOffset now, int verbosity, DiagnosticLog log, SecretMasker masker, CancellationToken cancellation, TimeSpan timeout)
     {
         Options = options;
         Now = now;
@@ -29,7 +27,7 @@ public sealed class PluginContext
 
     public int Verbosity { get; }
 
-    public ILogger Log { get; }
+    public DiagnosticLog Log { get; }
 
     public SecretMasker Secrets { get; }
 
@@ -54,7 +52,8 @@ public sealed class PluginContext
 
         public void Dispose()
         {
-            context.Log.Debug("{Stage:l} took {Ms:l} ms", description, Stopwatch.GetElapsedTime(_start).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+            if (context.Log.IsDebug)
+                context.Log.Debug("{Stage:l} took {Ms:l} ms", description, Stopwatch.GetElapsedTime(_start).TotalMilliseconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
             Volatile.Write(ref context._stage, previous);
         }
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Serilog;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace DuplicityChecks.Plugin;
@@ -65,14 +64,15 @@ public static class PluginRunner
         var debugLog = options.Get("debug-log");
         var sink = verbosity >= 2 || debugLog is not null ? new MemorySink(withExceptions: verbosity >= 3) : null;
         // No sink, no Serilog pipeline: default runs pay nothing for diagnostics.
-        ILogger logger = sink is null ? Logger.None : new LoggerConfiguration()
+        var logger = sink is null ? DiagnosticLog.None : new DiagnosticLog(new LoggerConfiguration()
             .MinimumLevel.Is(verbosity >= 3 || debugLog is not null ? LogEventLevel.Verbose : LogEventLevel.Debug)
             .WriteTo.Sink(sink)
-            .CreateLogger();
+            .CreateLogger());
 
         using var cts = new CancellationTokenSource();
         var context = new PluginContext(options, now, verbosity, logger, masker, cts.Token, timeout);
-        logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
+        if (logger.IsDebug)
+            logger.Debug("{Name:l} {Version:l}, now {Now:l}, timeout {Timeout} s", plugin.Name, plugin.Version, now.ToString("O", CultureInfo.InvariantCulture), timeout.TotalSeconds);
 
         // What was interrupted is captured when it happens: once cancelled, the check unwinds its stages.
         // The check runs on this thread; a kernel timer (SIGALRM) enforces the timeout: no thread at start.

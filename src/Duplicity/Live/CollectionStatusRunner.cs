@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Text;
 using CliWrap;
 using DuplicityChecks.Plugin;
-using Serilog;
 
 namespace DuplicityChecks.Duplicity.Live;
 
@@ -14,7 +13,7 @@ namespace DuplicityChecks.Duplicity.Live;
 /// </summary>
 public static class CollectionStatusRunner
 {
-    public static async Task<CollectionStatusRun> RunAsync(CollectionStatusInvocation invocation, ILogger log, SecretMasker masker, CancellationToken cancellation)
+    public static async Task<CollectionStatusRun> RunAsync(CollectionStatusInvocation invocation, DiagnosticLog log, SecretMasker masker, CancellationToken cancellation)
     {
         var dir = Directory.CreateTempSubdirectory("duplicity-checks-");
         var logPath = Path.Combine(dir.FullName, "collection-status.log");
@@ -58,7 +57,7 @@ public static class CollectionStatusRunner
             }
             var machineLog = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath, cancellation).ConfigureAwait(false) : "";
             log.Debug("duplicity exited with {Code} after {Ms} ms, machine log {Bytes} bytes", result.ExitCode, (long)result.RunTime.TotalMilliseconds, machineLog.Length);
-            log.Verbose("duplicity stderr: {Stderr:l}", masker.Mask(stderr.ToString()));
+            if (log.IsVerbose) log.Verbose("duplicity stderr: {Stderr:l}", masker.Mask(stderr.ToString()));
             return new CollectionStatusRun(result.ExitCode, machineLog, stdout.ToString(), stderr.ToString(), commandLine);
         }
         finally

@@ -1,5 +1,4 @@
 using DuplicityChecks.Plugin;
-using Serilog;
 
 namespace DuplicityChecks.Duplicity.Logs;
 
@@ -50,7 +49,7 @@ public sealed record LogScanResult
 /// Reads the log for one check (acquisition): last-run from the last run boundary found backwards
 /// (<see cref="LastRunLocator"/>), new through the state file and <see cref="LogTail"/>, all from the start.
 /// </summary>
-public sealed class LogProbe(LogCheckOptions options, ILogger log)
+public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log)
 {
     public const int MaxRunsKept = 20;
 

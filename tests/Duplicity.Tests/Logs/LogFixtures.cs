@@ -3,7 +3,6 @@ using System.Text.Json;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
-using Serilog.Core;
 
 namespace DuplicityChecks.Duplicity.Tests.Logs;
 
@@ -62,7 +61,7 @@ public static class LogFixtures
     public static (CheckResult Result, LogScanResult Scan) Judge(string path, DateTimeOffset now, params string[] extra)
     {
         var options = Options(path, extra);
-        var scan = new LogProbe(options, Logger.None).Read();
+        var scan = new LogProbe(options, DiagnosticLog.None).Read();
         return (new LogEvaluator(options, now, new SecretMasker()).Evaluate(scan), scan);
     }
 

@@ -1,6 +1,5 @@
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
-using Serilog;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir.Cache;
 
@@ -28,17 +27,17 @@ public sealed class ListingCache
 
     private readonly Func<DateTimeOffset> _clock;
     private readonly TimeSpan _settle;
-    private readonly ILogger _log;
+    private readonly DiagnosticLog _log;
     private string? _producer;
 
     /// <param name="directory">Where the cache files live (the checks' state directory).</param>
     /// <param name="log">Diagnostics: hits, misses and why.</param>
     /// <param name="clock">The real clock (a seam for tests; never the check's <c>--now</c>).</param>
     /// <param name="settle">See <see cref="DefaultSettle"/>.</param>
-    public ListingCache(string directory, ILogger? log = null, Func<DateTimeOffset>? clock = null, TimeSpan? settle = null)
+    public ListingCache(string directory, DiagnosticLog? log = null, Func<DateTimeOffset>? clock = null, TimeSpan? settle = null)
     {
         Directory = directory;
-        _log = log ?? Serilog.Core.Logger.None;
+        _log = log ?? DiagnosticLog.None;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
         _settle = settle ?? DefaultSettle;
     }
