@@ -45,33 +45,6 @@ internal static class ProcFiles
     }
 
     /// <summary>
-    /// Reads the start of a file into <paramref name="buffer"/> (no allocation: the process table reads one
-    /// cmdline per process). Returns the byte count (at most the buffer's length; <paramref name="full"/> says the
-    /// buffer was filled, so the file may be longer), or -1 when the file is missing or unreadable.
-    /// </summary>
-    public static int ReadInto(string path, Span<byte> buffer, out bool full)
-    {
-        full = false;
-        try
-        {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var length = 0;
-            while (length < buffer.Length)
-            {
-                var n = RandomAccess.Read(handle, buffer[length..], length);
-                if (n == 0) return length;
-                length += n;
-            }
-            full = true;
-            return length;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return -1;
-        }
-    }
-
-    /// <summary>
     /// Why a file could not be read, in words: Native AOT builds drop the runtime's message texts (an exception
     /// then says "IO_PathNotFound_Path"), so the reason is named from the exception type.
     /// </summary>

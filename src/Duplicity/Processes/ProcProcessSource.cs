@@ -40,12 +40,15 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
         {
             throw new CheckException($"cannot list the process table {Root}: {ProcFiles.Reason(e)}");
         }
-        // One buffer for every process's first look: most command lines are rejected from it.
+        // One buffer for every process's first look: most command lines are rejected from it. Paths are bytes
+        // (RawFileRead): no string per process.
         var scratch = new byte[FirstLookBytes + 1];
+        var root = RawFileRead.RootBytes(Root);
+        var pathBuffer = new byte[root.Length + 32];
         foreach (var pid in Pids(dirs))
         {
-            var path = Path.Combine(Root, Number(pid), "cmdline");
-            var length = ProcFiles.ReadInto(path, scratch, out _);
+            var pathLength = RawFileRead.ProcessFilePath(root, pid, "cmdline"u8, pathBuffer);
+            var length = RawFileRead.ReadInto(pathBuffer, scratch, out _);
             if (length <= 0) continue; // gone, unreadable, or a kernel thread / zombie
             var longer = length > FirstLookBytes;
             if (mayMatch is not null && !mayMatch(scratch.AsSpan(0, Math.Min(length, FirstLookBytes)))) continue;
@@ -53,7 +56,7 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
             var truncated = false;
             if (longer)
             {
-                var bytes = ProcFiles.ReadBytes(path, maxCommandLineBytes, out truncated);
+                var bytes = ProcFiles.ReadBytes(Encoding.UTF8.GetString(pathBuffer, 0, pathLength), maxCommandLineBytes, out truncated);
                 if (bytes is null) continue;
                 argv = ProcFiles.SplitArgv(bytes);
             }
