@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace DuplicityChecks.Duplicity.Processes;
 
@@ -10,38 +9,19 @@ namespace DuplicityChecks.Duplicity.Processes;
 /// </summary>
 internal static class ProcFiles
 {
-    /// <summary>The first <paramref name="maxBytes"/> bytes of a file, or null when it is missing or unreadable.</summary>
+    /// <summary>
+    /// The first <paramref name="maxBytes"/> bytes of a file, or null when it is missing or unreadable (open, read,
+    /// close: <see cref="RawFileRead"/>).
+    /// </summary>
     public static byte[]? ReadBytes(string path, int maxBytes, out bool truncated)
     {
         truncated = false;
-        try
-        {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            // /proc files report size 0, so read until end of file or the limit.
-            var buffer = new byte[Math.Min(maxBytes + 1, 4096)];
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length > maxBytes) break;
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 4, maxBytes + 1));
-                }
-                var n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-                if (n == 0) break;
-                length += n;
-            }
-            if (length > maxBytes)
-            {
-                truncated = true;
-                length = maxBytes;
-            }
-            return buffer.AsSpan(0, length).ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return null;
-        }
+        if (path.Length == 0 || path.Contains('\0')) return null;
+        var bytes = Encoding.UTF8.GetByteCount(path);
+        Span<byte> nulTerminated = bytes < 1024 ? stackalloc byte[bytes + 1] : new byte[bytes + 1];
+        Encoding.UTF8.GetBytes(path, nulTerminated);
+        nulTerminated[bytes] = 0;
+        return RawFileRead.ReadBytes(nulTerminated, maxBytes, out truncated);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
         var pathBuffer = new byte[root.Length + 32];
         foreach (var pid in Pids(dirs))
         {
-            var pathLength = RawFileRead.ProcessFilePath(root, pid, "cmdline"u8, pathBuffer);
+            RawFileRead.ProcessFilePath(root, pid, "cmdline"u8, pathBuffer);
             var length = RawFileRead.ReadInto(pathBuffer, scratch, out _);
             if (length <= 0) continue; // gone, unreadable, or a kernel thread / zombie
             var longer = length > FirstLookBytes;
@@ -56,7 +56,7 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
             var truncated = false;
             if (longer)
             {
-                var bytes = ProcFiles.ReadBytes(Encoding.UTF8.GetString(pathBuffer, 0, pathLength), maxCommandLineBytes, out truncated);
+                var bytes = RawFileRead.ReadBytes(pathBuffer, maxCommandLineBytes, out truncated);
                 if (bytes is null) continue;
                 argv = ProcFiles.SplitArgv(bytes);
             }

@@ -50,9 +50,71 @@ internal static partial class RawFileRead
     /// byte count (<paramref name="full"/> says the buffer was filled, so the file may be longer), or -1 when the
     /// file is missing or unreadable (a process that exited, another user's closed file, a directory).
     /// </summary>
-    public static unsafe int ReadInto(ReadOnlySpan<byte> path, Span<byte> buffer, out bool full)
+    public static int ReadInto(ReadOnlySpan<byte> path, Span<byte> buffer, out bool full)
     {
         full = false;
+        var fd = Open(path);
+        if (fd < 0) return -1;
+        try
+        {
+            var length = 0;
+            while (length < buffer.Length)
+            {
+                var n = Read(fd, buffer[length..]);
+                if (n < 0) return -1;
+                if (n == 0) return length;
+                length += n;
+            }
+            full = true;
+            return length;
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// The first <paramref name="maxBytes"/> bytes of the file at <paramref name="path"/> (NUL-terminated), or null
+    /// when it is missing or unreadable; <paramref name="truncated"/> when the file is longer. /proc files report
+    /// size 0, so the buffer starts at 4 KiB and grows (x4) until end of file or the limit.
+    /// </summary>
+    public static byte[]? ReadBytes(ReadOnlySpan<byte> path, int maxBytes, out bool truncated)
+    {
+        truncated = false;
+        var fd = Open(path);
+        if (fd < 0) return null;
+        try
+        {
+            var buffer = new byte[Math.Min(maxBytes + 1, 4096)];
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > maxBytes) break;
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 4, maxBytes + 1));
+                }
+                var n = Read(fd, buffer.AsSpan(length));
+                if (n < 0) return null;
+                if (n == 0) break;
+                length += n;
+            }
+            if (length > maxBytes)
+            {
+                truncated = true;
+                length = maxBytes;
+            }
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    private static unsafe int Open(ReadOnlySpan<byte> path)
+    {
         if (path.IndexOf((byte)0) < 0) throw new ArgumentException("the path must end with a NUL byte", nameof(path));
         int fd;
         fixed (byte* p = path)
@@ -60,33 +122,25 @@ internal static partial class RawFileRead
             do fd = open(p, ReadOnly | CloseOnExec, 0);
             while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
         }
-        if (fd < 0) return -1;
-        try
+        return fd;
+    }
+
+    // Bytes read (0 at end of file), or -1 on an error other than an interruption.
+    private static unsafe int Read(int fd, Span<byte> into)
+    {
+        fixed (byte* b = into)
         {
-            var length = 0;
-            fixed (byte* b = buffer)
+            while (true)
             {
-                while (length < buffer.Length)
-                {
-                    var n = read(fd, b + length, buffer.Length - length);
-                    if (n < 0)
-                    {
-                        if (Marshal.GetLastPInvokeError() == Interrupted) continue;
-                        return -1;
-                    }
-                    if (n == 0) return length;
-                    length += (int)n;
-                }
+                var n = read(fd, b, into.Length);
+                if (n >= 0) return (int)n;
+                if (Marshal.GetLastPInvokeError() != Interrupted) return -1;
             }
-            full = true;
-            return length;
-        }
-        finally
-        {
-            // A read-only descriptor: close reports nothing worth acting on (and is never retried on Linux).
-            close(fd);
         }
     }
+
+    // A read-only descriptor: close reports nothing worth acting on (and is never retried on Linux).
+    private static void Close(int fd) => close(fd);
 
     private static bool Append(ReadOnlySpan<byte> part, Span<byte> destination, ref int at)
     {

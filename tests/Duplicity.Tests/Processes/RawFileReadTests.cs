@@ -75,11 +75,69 @@ public class RawFileReadTests
         }
     }
 
+    [TestCase(0, 100)]
+    [TestCase(100, 100)]
+    [TestCase(4095, 1 << 20)]
+    [TestCase(4096, 1 << 20)]
+    [TestCase(4097, 1 << 20)]
+    [TestCase(70_000, 1 << 20)]
+    [TestCase(70_000, 65_536)]
+    [TestCase(70_000, 16_384)]
+    [TestCase(101, 100)]
+    public void Whole_files_are_read_up_to_the_limit(int fileBytes, int maxBytes)
+    {
+        var path = Path.Combine(_root, "f");
+        var content = Enumerable.Range(0, fileBytes).Select(i => (byte)(i * 7)).ToArray();
+        File.WriteAllBytes(path, content);
+
+        var bytes = RawFileRead.ReadBytes(Path0(path), maxBytes, out var truncated);
+
+        bytes.Should().Equal(content.Take(maxBytes));
+        truncated.Should().Be(fileBytes > maxBytes);
+    }
+
+    [Test]
+    public void Whole_file_reads_of_what_cannot_be_read_are_null()
+    {
+        RawFileRead.ReadBytes(Path0(Path.Combine(_root, "no-such")), 100, out _).Should().BeNull();
+        RawFileRead.ReadBytes(Path0(_root), 100, out _).Should().BeNull();
+        ProcFiles.ReadBytes("", 100, out _).Should().BeNull();
+        ProcFiles.ReadBytes(_root + "/x\0y", 100, out _).Should().BeNull();
+    }
+
+    [Test]
+    public void Whole_real_proc_files_read_as_the_runtime_reads_them()
+    {
+        // environ is often longer than the first 4 KiB buffer; maps is a seq_file that fills a read page by page.
+        foreach (var name in new[] { "environ", "cmdline", "maps" })
+        {
+            var path = $"/proc/{Environment.ProcessId}/{name}";
+            var expected = File.ReadAllBytes(path);
+            var viaString = ProcFiles.ReadBytes(path, 1 << 24, out var truncated);
+            var viaBytes = RawFileRead.ReadBytes(Path0(path), 1 << 24, out _);
+
+            truncated.Should().BeFalse(name);
+            if (name == "maps")
+            {
+                // The mappings change as the test allocates: compare the first line (the executable).
+                Encoding.ASCII.GetString(viaString!).Split('\n')[0].Should().Be(Encoding.ASCII.GetString(expected).Split('\n')[0]);
+                viaString!.Length.Should().BeGreaterThan(4096, "a seq_file longer than one read");
+            }
+            else
+            {
+                viaString.Should().Equal(expected, name);
+                viaBytes.Should().Equal(expected, name);
+            }
+        }
+    }
+
     [Test]
     public void A_path_without_its_NUL_is_refused()
     {
         var act = () => RawFileRead.ReadInto("/proc/self/cmdline"u8, new byte[16], out _);
         act.Should().Throw<ArgumentException>();
+        var whole = () => RawFileRead.ReadBytes("/proc/self/cmdline"u8, 16, out _);
+        whole.Should().Throw<ArgumentException>();
     }
 
     [TestCase("/proc", 1, "cmdline", "/proc/1/cmdline")]
