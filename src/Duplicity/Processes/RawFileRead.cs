@@ -4,7 +4,8 @@ using System.Text;
 namespace DuplicityChecks.Duplicity.Processes;
 
 /// <summary>
-/// Reads the start of a file with open, read and close, and nothing else. The process table reads one cmdline per
+/// Reads a file (its start, or all of it up to a bound) with open, read and close, and nothing else: every /proc
+/// file the process table reads goes through here (ProcFiles.ReadBytes too). It reads one cmdline per
 /// process (~120 on a small server, thousands on a big one); <see cref="File.OpenHandle(string, FileMode, FileAccess, FileShare, FileOptions, long)"/>
 /// adds an fstat, a shared flock and its release and a SafeFileHandle to each, and the path was a string: two thirds
 /// of the process-table scan's profile (packaging/docs/benchmarks.md #24). Paths are built as bytes in one buffer.
