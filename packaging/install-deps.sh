@@ -9,7 +9,8 @@ case "$what" in
   test|bench)
     pkgs+=(duplicity gnupg icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
            monitoring-plugins-basic monitoring-plugins-standard procps util-linux time python3 sudo
-           dpkg-dev binutils lintian)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test
+           dpkg-dev binutils lintian strace)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test;
+                                                # strace: StaticExecutableTests
     [ "$what" = bench ] && pkgs+=(hyperfine) ;;
   demo) pkgs+=(duplicity gnupg) ;;
   fuzz) pkgs+=(afl++) ;;                       # tests/Fuzz/run.sh (afl-fuzz, afl-tmin)

@@ -56,22 +56,39 @@ chmod 0644 "$doc/copyright"
 gzip -9nc packaging/deb/changelog >"$doc/changelog.Debian.gz"
 chmod 0644 "$doc/changelog.Debian.gz"
 
-# Depends from the executables' ELF symbol versions (libc6 only: no .NET runtime, no libz or ICU).
-depends=
-if command -v dpkg-shlibdeps >/dev/null; then
-  shlibs=$(cd artifacts/deb && mkdir -p debian && printf 'Source: duplicity-checks\n\nPackage: duplicity-checks\n' >debian/control \
-    && dpkg-shlibdeps -O "${checks[@]/#/root/usr/lib/nagios/plugins/}" 2>/dev/null && rm -rf debian) || true
-  depends=$(printf '%s\n' "$shlibs" | sed -n 's/^shlibs:Depends=//p')
-fi
-if [ -z "$depends" ]; then
-  glibc=$(for c in "${checks[@]}"; do objdump -T "$plugins/$c"; done | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
-  depends="libc6 (>= $glibc)"
+# Relations. A static executable (the default, checks/Directory.Build.props) needs no library at run time; it
+# contains glibc (LGPL-2.1+), which Built-Using names so that the archive keeps that glibc's source and a glibc
+# fix can be traced to this package. A dynamic build (-p:StaticExecutable=false) depends on libc6, from its ELF
+# symbol versions (no .NET runtime, no libz or ICU).
+relations=
+static=0
+for c in "${checks[@]}"; do
+  readelf -d "$plugins/$c" 2>/dev/null | grep -q '(NEEDED)' || static=$((static + 1))
+done
+if [ "$static" -eq "${#checks[@]}" ]; then
+  glibc=$(dpkg-query -W -f='${source:Version}' libc6-dev 2>/dev/null || true)
+  [ -n "$glibc" ] || { echo "deb: static executables, but the glibc they contain is unknown (libc6-dev not installed)"; exit 1; }
+  relations="Built-Using: glibc (= $glibc)"
+elif [ "$static" -ne 0 ]; then
+  echo "deb: some executables in $dist are static and some dynamic; publish them together"; exit 1
+else
+  depends=
+  if command -v dpkg-shlibdeps >/dev/null; then
+    shlibs=$(cd artifacts/deb && mkdir -p debian && printf 'Source: duplicity-checks\n\nPackage: duplicity-checks\n' >debian/control \
+      && dpkg-shlibdeps -O "${checks[@]/#/root/usr/lib/nagios/plugins/}" 2>/dev/null && rm -rf debian) || true
+    depends=$(printf '%s\n' "$shlibs" | sed -n 's/^shlibs:Depends=//p')
+  fi
+  if [ -z "$depends" ]; then
+    glibc=$(for c in "${checks[@]}"; do objdump -T "$plugins/$c"; done | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+    depends="libc6 (>= $glibc)"
+  fi
+  relations="Depends: $depends"
 fi
 
 printf '%s\n' /etc/duplicity-checks.ini /etc/nagios/nrpe.d/duplicity-checks.cfg >"$root/DEBIAN/conffiles"
 install -m 0755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@RELATIONS@/$relations/" \
   packaging/deb/control.in >"$root/DEBIAN/control"
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/"*
