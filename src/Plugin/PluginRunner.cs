@@ -53,7 +53,7 @@ public static class PluginRunner
             now = options.Get("now") is { } n ? EvaluationTime.Parse(n) : DateTimeOffset.UtcNow;
             var t = options.Get("timeout");
             var seconds = t is null ? plugin.DefaultTimeoutSeconds : Duration.ParseSeconds(t, "--timeout");
-            if (seconds <= 0 || seconds > 86400) throw new UsageException($"--timeout: {t} must be between 1 s and 1 d");
+            if (seconds <= 0 || seconds > 86400) throw new UsageException($"--timeout: {t} must be more than 0 s and at most 1 d");
             timeout = TimeSpan.FromSeconds(seconds);
         }
         catch (UsageException e)

@@ -28,6 +28,8 @@ public class FreshnessCliTests
     [TestCase("-s /x --incomplete-state maybe", "DUPLICITY FRESHNESS UNKNOWN - usage error: --incomplete-state: 'maybe' is not one of ok, warning, critical")]
     [TestCase("-d file:///x --duplicity duplicity", "DUPLICITY FRESHNESS UNKNOWN - usage error: --duplicity: 'duplicity' must be an absolute path (programs are never looked up in PATH)")]
     [TestCase("-s /x --now yesterday", "DUPLICITY FRESHNESS UNKNOWN - usage error: --now: 'yesterday' is neither epoch seconds nor ISO 8601 (2026-11-26T10:00:00Z)")]
+    [TestCase("-s /x -t 0", "DUPLICITY FRESHNESS UNKNOWN - usage error: --timeout: 0 must be more than 0 s and at most 1 d")]
+    [TestCase("-s /x -t 2d", "DUPLICITY FRESHNESS UNKNOWN - usage error: --timeout: 2d must be more than 0 s and at most 1 d")]
     [TestCase("-A /x --listing-cache cache", "DUPLICITY FRESHNESS UNKNOWN - usage error: --listing-cache: 'cache' must be an absolute path or 'off'")]
     [TestCase("", "DUPLICITY FRESHNESS UNKNOWN - usage error: give --archive-dir, --status-file or --destination (or a --job that sets them)")]
     public void Usage_errors_are_unknown_with_a_short_usage(string args, string first)
