@@ -14,6 +14,14 @@ public sealed class UserDirectory(string passwdPath = "/etc/passwd")
 
     public string? HomeOf(int uid) => Users().TryGetValue(uid, out var u) ? u.Home : null;
 
+    /// <summary>Whether the file names this user (false as well when it could not be read).</summary>
+    public bool Knows(string name)
+    {
+        foreach (var (userName, _) in Users().Values)
+            if (userName == name) return true;
+        return false;
+    }
+
     private Dictionary<int, (string Name, string Home)> Users()
     {
         if (_users is not null) return _users;

@@ -32,7 +32,7 @@ public sealed record RunningOptions
         new("destination", 'd', "URL", "Count only duplicity runs with this target URL (compared without password and trailing slash)"),
         new("archive-dir", 'A', "DIR", "Count only runs using this --archive-dir (runs without one use ~/.cache/duplicity of their user); also the lockfile's place"),
         new("name", 'N', "NAME", "Count only runs with this backup name (--name, or md5 of the URL as duplicity does)"),
-        new("user", 'u', "USER", "Count only runs of this user (name or uid)"),
+        new("user", 'u', "USER", "Count only runs of this user (a name in /etc/passwd, or a uid)"),
         new("match", 'm', "REGEX", "Count only runs whose command line (as ps shows it) matches this .NET regular expression"),
         new("proc-root", null, "DIR", "Read the process table from DIR laid out like /proc (replays a capture)", Default: "/proc"),
         new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc; locks then come from --proc-root when it is given"),
@@ -111,8 +111,16 @@ public sealed record RunningOptions
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>The process table these settings point at.</summary>
+    /// <exception cref="CheckException">A --user name that /etc/passwd does not hold, for the /proc table.</exception>
     public IProcessSource OpenSource(DateTimeOffset now, UserDirectory? users = null)
-        => PsFile is { } ps
-            ? PsProcessSource.Read(ps, locksRoot: ProcRootGiven ? ProcRoot : null)
-            : new ProcProcessSource(ProcRoot, now, users);
+    {
+        if (PsFile is { } ps) return PsProcessSource.Read(ps, locksRoot: ProcRootGiven ? ProcRoot : null);
+        users ??= new UserDirectory();
+        // /proc gives uids, and a name is compared through /etc/passwd. A name it does not hold (a typo, or a user
+        // of a directory service such as LDAP or SSSD, which the checks do not query) would match no process, and
+        // "no duplicity process" would be a false OK for a backup that may well be running.
+        if (Filter.User is { } user && !user.All(char.IsAsciiDigit) && !users.Knows(user))
+            throw new CheckException($"--user {user}: no such user in /etc/passwd (give a directory service's user by uid)");
+        return new ProcProcessSource(ProcRoot, now, users);
+    }
 }

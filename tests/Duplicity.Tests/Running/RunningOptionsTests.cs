@@ -1,5 +1,7 @@
+using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Duplicity.Running;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Running;
 
@@ -50,4 +52,24 @@ public class RunningOptionsTests
     [TestCase("--count-critical", "5:1", "--count-critical: *")]
     public void Bad_values_are_usage_errors(string option, string value, string message)
         => FluentActions.Invoking(() => From(option, value)).Should().Throw<UsageException>().WithMessage(message);
+
+    [Test]
+    public void A_user_name_that_etc_passwd_does_not_hold_is_unknown_for_the_proc_table()
+    {
+        using var dir = new TempDir();
+        var users = new UserDirectory(dir.File("passwd", "root:x:0:0:root:/root:/bin/bash\n"));
+        var now = DateTimeOffset.UnixEpoch;
+
+        // A directory-service user (or a typo) would match no process: "no duplicity process" would be a false OK.
+        FluentActions.Invoking(() => From("-u", "ldap-backup").OpenSource(now, users)).Should().Throw<CheckException>()
+            .WithMessage("--user ldap-backup: no such user in /etc/passwd (give a directory service's user by uid)");
+        From("-u", "root").OpenSource(now, users).Should().BeOfType<ProcProcessSource>();
+        From("-u", "4711").OpenSource(now, users).Should().BeOfType<ProcProcessSource>("a uid needs no name");
+        From().OpenSource(now, users).Should().BeOfType<ProcProcessSource>();
+
+        // A ps capture names users itself (ps resolved them), so the name is compared as it is.
+        var ps = dir.File("ps.txt", "    PID    PPID USER     STARTED                   ELAPSED COMMAND\n      1       0 root     Thu Nov 26 10:34:12 2026      10 /sbin/init\n");
+        FluentActions.Invoking(() => From("-u", "ldap-backup", "--ps-file", ps).OpenSource(now, users))
+            .Should().NotThrow<CheckException>();
+    }
 }

@@ -64,6 +64,12 @@ public class RunningFixtureEndToEndTests
     }
 
     [Test]
+    public void A_user_name_unknown_to_etc_passwd_is_unknown_not_an_ok_without_processes()
+        // The capture's backup runs as root; a name /etc/passwd does not hold could be a directory-service user.
+        => Expect(RunLive("live-backup-running", "-u", "no-such-user-duplicity-checks"),
+            "DUPLICITY RUNNING UNKNOWN - --user no-such-user-duplicity-checks: no such user in /etc/passwd (give a directory service's user by uid)", 3);
+
+    [Test]
     public void A_ps_capture_mid_backup()
         => Expect(Run("--ps-file", Path.Combine(Ps("03-mid-backup"), "ps-eo-pid-ppid-user-lstart-etimes-args.txt"), "--now", Now(Ps("03-mid-backup"))),
             "DUPLICITY RUNNING OK - backup to file:///var/backups/d310-ps-capture running for 6s (PID 1574) | processes=1;1;;0 elapsed=6s;43200;86400;0", 0);
