@@ -29,8 +29,8 @@ return PluginRunner.Run(args, new PluginDefinition
     DuplicityProcessScan scan;
     using (context.Stage(options.PsFile is { } ps ? $"reading ps capture {ps}" : $"reading the process table {options.ProcRoot}"))
     {
-        var source = options.OpenSource(context.Now);
-        scan = DuplicityProcessFinder.Scan(source, options.Filter, cancellation: context.Cancellation);
+        var (source, filter) = options.Open(context.Now);
+        scan = DuplicityProcessFinder.Scan(source, filter, cancellation: context.Cancellation);
     }
     context.Log.Debug("{Source:l}: {Count} matching duplicity process(es), lock table {Locks:l}", scan.Source, scan.Instances.Count, scan.LocksKnown ? "read" : "not available");
     if (context.Log.IsDebug)

@@ -11,6 +11,12 @@ public sealed partial record ProcessFilter(string? Destination = null, string? A
 {
     public static readonly ProcessFilter All = new();
 
+    /// <summary>
+    /// The uid that <see cref="User"/> names, resolved through /etc/passwd for the /proc table: processes are then
+    /// compared by uid, so a second name for a uid matches its processes too. Null: compared as given.
+    /// </summary>
+    public int? UserId { get; init; }
+
     public bool IsEmpty => Destination is null && ArchiveDir is null && Name is null && User is null && Match is null;
 
     /// <summary>The lockfile this filter designates: archive dir plus name (or md5 of the destination as given).</summary>
@@ -57,8 +63,9 @@ public sealed partial record ProcessFilter(string? Destination = null, string? A
 
     private static bool SamePath(string a, string b) => Path.TrimEndingDirectorySeparator(a) == Path.TrimEndingDirectorySeparator(b);
 
-    private static bool SameUser(ProcessEntry p, string user)
+    private bool SameUser(ProcessEntry p, string user)
     {
+        if (UserId is { } id && p.Uid is { } uid) return uid == id;
         if (p.User is null && p.Uid is null)
             throw new CheckException($"cannot tell the user of PID {p.Pid} to compare it with --user {user}");
         if (p.User == user || p.Uid?.ToString(System.Globalization.CultureInfo.InvariantCulture) == user) return true;

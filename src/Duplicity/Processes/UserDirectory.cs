@@ -9,23 +9,27 @@ namespace DuplicityChecks.Duplicity.Processes;
 public sealed class UserDirectory(string passwdPath = "/etc/passwd")
 {
     private Dictionary<int, (string Name, string Home)>? _users;
+    private Dictionary<string, int>? _uids;
 
     public string? NameOf(int uid) => Users().TryGetValue(uid, out var u) ? u.Name : null;
 
     public string? HomeOf(int uid) => Users().TryGetValue(uid, out var u) ? u.Home : null;
 
-    /// <summary>Whether the file names this user (false as well when it could not be read).</summary>
-    public bool Knows(string name)
+    /// <summary>
+    /// The uid of the user with this name, or null when the file does not name it (or could not be read). Every
+    /// line counts, also a second name for a uid (whose processes <see cref="NameOf"/> shows under the first).
+    /// </summary>
+    public int? UidOf(string name)
     {
-        foreach (var (userName, _) in Users().Values)
-            if (userName == name) return true;
-        return false;
+        Users();
+        return _uids!.TryGetValue(name, out var uid) ? uid : null;
     }
 
     private Dictionary<int, (string Name, string Home)> Users()
     {
         if (_users is not null) return _users;
         var users = new Dictionary<int, (string, string)>();
+        var uids = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             foreach (var line in File.ReadLines(passwdPath))
@@ -35,12 +39,14 @@ public sealed class UserDirectory(string passwdPath = "/etc/passwd")
                 if (parts.Length < 7 || parts[0].Length == 0) continue;
                 if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)) continue;
                 users.TryAdd(uid, (parts[0], parts[5]));
+                uids.TryAdd(parts[0], uid);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Without the file users are shown by uid; nothing is decided on a name we could not read.
         }
+        _uids = uids;
         return _users = users;
     }
 }

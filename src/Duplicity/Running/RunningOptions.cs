@@ -110,17 +110,25 @@ public sealed record RunningOptions
 
     private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>The process table these settings point at.</summary>
+    /// <summary>
+    /// The process table these settings point at, and the filter for it: for /proc, a --user name is resolved to its
+    /// uid through /etc/passwd.
+    /// </summary>
     /// <exception cref="CheckException">A --user name that /etc/passwd does not hold, for the /proc table.</exception>
-    public IProcessSource OpenSource(DateTimeOffset now, UserDirectory? users = null)
+    public (IProcessSource Source, ProcessFilter Filter) Open(DateTimeOffset now, UserDirectory? users = null)
     {
-        if (PsFile is { } ps) return PsProcessSource.Read(ps, locksRoot: ProcRootGiven ? ProcRoot : null);
+        if (PsFile is { } ps) return (PsProcessSource.Read(ps, locksRoot: ProcRootGiven ? ProcRoot : null), Filter); // ps named the users
         users ??= new UserDirectory();
-        // /proc gives uids, and a name is compared through /etc/passwd. A name it does not hold (a typo, or a user
-        // of a directory service such as LDAP or SSSD, which the checks do not query) would match no process, and
-        // "no duplicity process" would be a false OK for a backup that may well be running.
-        if (Filter.User is { } user && !user.All(char.IsAsciiDigit) && !users.Knows(user))
-            throw new CheckException($"--user {user}: no such user in /etc/passwd (give a directory service's user by uid)");
-        return new ProcProcessSource(ProcRoot, now, users);
+        var filter = Filter;
+        if (Filter.User is { } user && !user.All(char.IsAsciiDigit))
+        {
+            // /proc gives uids. A name /etc/passwd does not hold (a typo, or a user of a directory service such as
+            // LDAP or SSSD, which the checks do not query) would match no process, and "no duplicity process" would
+            // be a false OK for a backup that may well be running.
+            var uid = users.UidOf(user)
+                ?? throw new CheckException($"--user {user}: no such user in /etc/passwd (give a directory service's user by uid)");
+            filter = Filter with { UserId = uid };
+        }
+        return (new ProcProcessSource(ProcRoot, now, users), filter);
     }
 }

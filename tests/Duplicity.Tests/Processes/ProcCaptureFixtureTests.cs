@@ -109,6 +109,9 @@ public class ProcCaptureFixtureTests
         ScanSnapshot("live-backup-running", new ProcessFilter(ArchiveDir: "/var/cache/duplicity-live/", Name: "96f201a7c9afd8d7703c3c84e235194f", User: "root")).Instances.Should().HaveCount(1);
         ScanSnapshot("live-backup-running", new ProcessFilter(User: "0")).Instances.Should().HaveCount(1);
         ScanSnapshot("live-backup-running", new ProcessFilter(User: "nobody")).Instances.Should().BeEmpty();
+        // A name resolved to its uid (RunningOptions.Open) compares by uid: a second name for uid 0 finds root's run.
+        ScanSnapshot("live-backup-running", new ProcessFilter(User: "toor") { UserId = 0 }).Instances.Should().HaveCount(1);
+        ScanSnapshot("live-backup-running", new ProcessFilter(User: "root") { UserId = 65534 }).Instances.Should().BeEmpty();
         ScanSnapshot("live-backup-running", new ProcessFilter(ArchiveDir: "/var/cache/duplicity")).Instances.Should().BeEmpty();
     }
 

@@ -12,6 +12,7 @@ public class UserDirectoryTests
         :x:1002:1002::/nowhere:/bin/sh
         notanumber:x:12a:1::/x:/bin/sh
         duplicate:x:1001:1001::/elsewhere:/bin/sh
+        root:x:4711:4711:a second root line:/x:/bin/sh
         """;
 
     [Test]
@@ -24,10 +25,12 @@ public class UserDirectoryTests
         users.NameOf(1001).Should().Be("govuk-backup", "the first line for a uid wins");
         users.HomeOf(1001).Should().Be("/var/lib/govuk-backup");
         users.NameOf(1002).Should().BeNull("a line without a name names nobody");
-        users.Knows("govuk-backup").Should().BeTrue();
-        users.Knows("notanumber").Should().BeFalse("its uid is not a number");
-        users.Knows("govuk").Should().BeFalse("names are compared whole");
-        users.Knows("").Should().BeFalse();
+        users.UidOf("govuk-backup").Should().Be(1001);
+        users.UidOf("duplicate").Should().Be(1001, "a second name for a uid is still a user");
+        users.UidOf("root").Should().Be(0, "the first line for a name wins");
+        users.UidOf("notanumber").Should().BeNull("its uid is not a number");
+        users.UidOf("govuk").Should().BeNull("names are compared whole");
+        users.UidOf("").Should().BeNull();
     }
 
     [Test]
@@ -36,7 +39,7 @@ public class UserDirectoryTests
         using var dir = new TempDir();
         var users = new UserDirectory(Path.Combine(dir.Path, "missing"));
 
-        users.Knows("root").Should().BeFalse();
+        users.UidOf("root").Should().BeNull();
         users.NameOf(0).Should().BeNull();
     }
 }

@@ -57,19 +57,20 @@ public class RunningOptionsTests
     public void A_user_name_that_etc_passwd_does_not_hold_is_unknown_for_the_proc_table()
     {
         using var dir = new TempDir();
-        var users = new UserDirectory(dir.File("passwd", "root:x:0:0:root:/root:/bin/bash\n"));
+        var users = new UserDirectory(dir.File("passwd", "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0:second name:/root:/bin/sh\n"));
         var now = DateTimeOffset.UnixEpoch;
 
         // A directory-service user (or a typo) would match no process: "no duplicity process" would be a false OK.
-        FluentActions.Invoking(() => From("-u", "ldap-backup").OpenSource(now, users)).Should().Throw<CheckException>()
+        FluentActions.Invoking(() => From("-u", "ldap-backup").Open(now, users)).Should().Throw<CheckException>()
             .WithMessage("--user ldap-backup: no such user in /etc/passwd (give a directory service's user by uid)");
-        From("-u", "root").OpenSource(now, users).Should().BeOfType<ProcProcessSource>();
-        From("-u", "4711").OpenSource(now, users).Should().BeOfType<ProcProcessSource>("a uid needs no name");
-        From().OpenSource(now, users).Should().BeOfType<ProcProcessSource>();
+        var (source, filter) = From("-u", "toor").Open(now, users);
+        source.Should().BeOfType<ProcProcessSource>();
+        filter.Should().BeEquivalentTo(new { User = "toor", UserId = 0 }, "processes are compared by uid: a second name matches too");
+        From("-u", "4711").Open(now, users).Filter.UserId.Should().BeNull("a uid is compared as given");
+        From().Open(now, users).Filter.IsEmpty.Should().BeTrue();
 
         // A ps capture names users itself (ps resolved them), so the name is compared as it is.
         var ps = dir.File("ps.txt", "    PID    PPID USER     STARTED                   ELAPSED COMMAND\n      1       0 root     Thu Nov 26 10:34:12 2026      10 /sbin/init\n");
-        FluentActions.Invoking(() => From("-u", "ldap-backup", "--ps-file", ps).OpenSource(now, users))
-            .Should().NotThrow<CheckException>();
+        From("-u", "ldap-backup", "--ps-file", ps).Open(now, users).Filter.UserId.Should().BeNull();
     }
 }
