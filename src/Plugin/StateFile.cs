@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace DuplicityChecks.Plugin;
 
@@ -11,7 +12,11 @@ namespace DuplicityChecks.Plugin;
 /// <item>changes are written only by <see cref="Commit"/>: a temporary file in the same directory, fsync, then
 /// rename over the old file, so a crash leaves the old state or the new one, never half of each;</item>
 /// <item>a file that cannot be parsed is reported (<see cref="CorruptReason"/>) and rebuilt by the next commit,
-/// so the check does not fail the same way forever.</item>
+/// so the check does not fail the same way forever;</item>
+/// <item>every file is opened through <see cref="StateDirectory"/> (relative to the directory, never through a
+/// link, at most <see cref="MaxLength"/> bytes read); in a directory that this check's user does not own (root
+/// running by hand on the monitoring user's directory) the state is read, and nothing is locked or written
+/// (<see cref="ReadOnlyReason"/>): the owner's next check finds the state as it was.</item>
 /// </list>
 /// The format is hand-written (no reflection): a header line, <c>key=value</c> lines (values escaped), an end
 /// line. The lock file is separate because the state file itself is replaced on every commit.
@@ -21,13 +26,26 @@ public sealed class StateFile : IDisposable
     public const string Header = "# duplicity-checks state v1";
     public const string Trailer = "# end";
 
-    private readonly FileStream _lock;
+    /// <summary>
+    /// Larger state files are not read (the check is UNKNOWN naming this limit): a log position with its path and
+    /// fingerprints is well under 16 KiB.
+    /// </summary>
+    public const int MaxLength = 64 * 1024;
+
+    /// <summary><see cref="MaxLength"/> in words.</summary>
+    public const string MaxLengthText = "64 KiB";
+
+    private readonly StateDirectory _directory;
+    private readonly string _name;
+    private readonly SafeFileHandle? _lock;
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
-    private StateFile(string path, FileStream lockStream)
+    private StateFile(string path, StateDirectory directory, SafeFileHandle? lockHandle)
     {
         Path = path;
-        _lock = lockStream;
+        _name = System.IO.Path.GetFileName(path);
+        _directory = directory;
+        _lock = lockHandle;
     }
 
     public string Path { get; }
@@ -51,6 +69,12 @@ public sealed class StateFile : IDisposable
     /// <summary>True when there was no state file yet (first run).</summary>
     public bool IsNew { get; private set; }
 
+    /// <summary>
+    /// Why <see cref="Commit"/> writes nothing: the state directory belongs to another user than this check's
+    /// (the state was read, and stays as it was). Null when the state is saved normally.
+    /// </summary>
+    public string? ReadOnlyReason => _directory.ReadOnlyReason;
+
     public IReadOnlyDictionary<string, string> Values => _values;
 
     public string? Get(string key) => _values.GetValueOrDefault(key);
@@ -65,86 +89,73 @@ public sealed class StateFile : IDisposable
 
     /// <summary>
     /// Opens (creating the directory if needed) and locks the state file, waiting up to <paramref name="lockWait"/>
-    /// for another check that holds the lock. Unusable paths and a lock that never comes are CheckExceptions.
+    /// for another check that holds the lock. Unusable paths, an unusable state file and a lock that never comes are
+    /// CheckExceptions. In a directory of another user nothing is created or locked (see <see cref="ReadOnlyReason"/>).
     /// </summary>
     public static StateFile Open(string path, TimeSpan lockWait, CancellationToken cancellation = default)
     {
         var full = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(full)!;
+        if (System.IO.Path.GetFileName(full).Length == 0) throw new CheckException($"state file {path} names a directory, not a file");
+        var directory = StateDirectory.Open(System.IO.Path.GetDirectoryName(full)!, create: true)!;
+        SafeFileHandle? lockHandle = null;
         try
         {
-            Directory.CreateDirectory(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckException($"cannot create state directory {dir}: {e.Message}");
-        }
-
-        var lockStream = AcquireLock(full + ".lock", lockWait, cancellation);
-        var state = new StateFile(full, lockStream);
-        try
-        {
+            // A check that does not write needs no turn: it reads a state that is only ever replaced whole.
+            if (directory.Writable) lockHandle = AcquireLock(directory, System.IO.Path.GetFileName(full) + ".lock", full, lockWait, cancellation);
+            var state = new StateFile(full, directory, lockHandle);
             state.Load();
+            return state;
         }
         catch
         {
-            state.Dispose();
+            lockHandle?.Dispose();
+            directory.Dispose();
             throw;
         }
-        return state;
     }
 
-    private static FileStream AcquireLock(string lockPath, TimeSpan wait, CancellationToken cancellation)
+    private static SafeFileHandle AcquireLock(StateDirectory directory, string lockName, string statePath, TimeSpan wait, CancellationToken cancellation)
     {
+        var handle = directory.OpenLock(lockName);
         var clock = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                // FileShare.None makes .NET take flock(LOCK_EX | LOCK_NB) on Unix; a holder in another process (or
-                // another open in this one) makes the open fail with a sharing violation, and we poll.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new CheckException($"cannot open state lock {lockPath}: {e.Message}");
-            }
-            catch (IOException e) when (IsSharingViolation(e))
-            {
+                if (DirectoryCalls.TryLockExclusive((int)handle.DangerousGetHandle()) == 0) return handle;
+                var error = DirectoryCalls.LastError;
+                if (error != DirectoryCalls.WouldBlock && error != DirectoryCalls.Interrupted)
+                    throw new CheckException($"cannot lock state lock {statePath}.lock: {StateDirectory.Message(error)}");
                 if (clock.Elapsed >= wait)
-                    throw new CheckException($"state file {lockPath[..^5]} is locked by another check (waited {clock.Elapsed.TotalSeconds:0.#} s)");
+                    throw new CheckException($"state file {statePath} is locked by another check (waited {clock.Elapsed.TotalSeconds:0.#} s)");
                 cancellation.ThrowIfCancellationRequested();
                 Thread.Sleep(20);
             }
-            catch (IOException e)
-            {
-                throw new CheckException($"cannot open state lock {lockPath}: {e.Message}");
-            }
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
         }
     }
 
-    // On Linux .NET reports the failed flock as the errno EWOULDBLOCK (11) in HResult; Windows-style sharing and
-    // lock violations (32, 33) are accepted too.
-    private static bool IsSharingViolation(IOException e) => e.GetType() == typeof(IOException) && (e.HResult & 0xFFFF) is 11 or 32 or 33;
-
     private void Load()
     {
-        string text;
+        byte[]? bytes;
         try
         {
-            if (!File.Exists(Path))
-            {
-                IsNew = true;
-                return;
-            }
-            text = File.ReadAllText(Path, Encoding.UTF8);
+            bytes = _directory.Read(_name, MaxLength, MaxLengthText);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UnusableStateFileException e)
         {
-            throw new CheckException($"cannot read state file {Path}: {e.Message}");
+            throw new CheckException($"state file {Path} {e.Message}");
         }
-
-        if (!TryParse(text, _values, out var reason))
+        if (bytes is null)
+        {
+            IsNew = true;
+            return;
+        }
+        if (!TryParse(Encoding.UTF8.GetString(bytes), _values, out var reason))
         {
             _values.Clear();
             CorruptReason = reason;
@@ -183,29 +194,28 @@ public sealed class StateFile : IDisposable
         return true;
     }
 
-    /// <summary>Writes the values atomically: temp file in the same directory, fsync, rename.</summary>
+    /// <summary>
+    /// Writes the values atomically: a new file with an unpredictable name, fsync, rename (see
+    /// <see cref="StateDirectory.Write"/>). Writes nothing when <see cref="ReadOnlyReason"/> says why.
+    /// </summary>
     public void Commit()
     {
+        if (!_directory.Writable) return;
         var sb = new StringBuilder();
         sb.Append(Header).Append('\n');
         foreach (var (k, v) in _values.OrderBy(p => p.Key, StringComparer.Ordinal))
             sb.Append(k).Append('=').Append(Escape(v)).Append('\n');
         sb.Append(Trailer).Append('\n');
-        var temp = $"{Path}.tmp-{Environment.ProcessId}";
+        // Under the lock no other check writes this file: a temporary file of it is what a killed check left.
+        _directory.RemoveTemporaries(_name);
         try
         {
-            using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
-            {
-                f.Write(Encoding.UTF8.GetBytes(sb.ToString()));
-                f.Flush(flushToDisk: true);
-            }
-            File.Move(temp, Path, overwrite: true);
+            _directory.Write(_name, Encoding.UTF8.GetBytes(sb.ToString()), (UnixFileMode)0x1A4); // 0644, as before
             CorruptReason = null;
             IsNew = false;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw new CheckException($"cannot write state file {Path}: {e.Message}");
         }
     }
@@ -240,5 +250,9 @@ public sealed class StateFile : IDisposable
         return true;
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _directory.Dispose();
+    }
 }

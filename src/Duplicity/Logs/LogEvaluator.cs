@@ -29,6 +29,8 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
         var age = Age(scan);
 
         if (scan.StateProblem is { } problem) result.Add(problem, ServiceState.Warning);
+        // Nothing is lost (the owner's check reads the same lines), so it is said, not alarmed.
+        if (scan.PositionNotSaved is { } notSaved) result.Add(notSaved, ServiceState.Ok);
 
         if (scan.Runs.Count == 0)
         {

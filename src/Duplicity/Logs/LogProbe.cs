@@ -23,6 +23,9 @@ public sealed record LogScanResult
     /// <summary>Why the state file was not usable (it was rebuilt).</summary>
     public string? StateProblem { get; init; }
 
+    /// <summary>Why --scope new did not save its position (another user's state directory): said in the output.</summary>
+    public string? PositionNotSaved { get; init; }
+
     /// <summary>--scope new found no new bytes.</summary>
     public bool NothingNew { get; init; }
 
@@ -159,6 +162,7 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log)
             ScanStart = tail.StartOffset,
             TailExplanation = tail.Explanation,
             StateProblem = problem,
+            PositionNotSaved = state.ReadOnlyReason is { } readOnly ? $"position not saved: {readOnly}; its owner's next check reads these lines again" : null,
             NothingNew = tail.PendingBytes == 0,
             OrphanLines = scanner.OrphanLines,
             LinesScanned = scanner.Lines,

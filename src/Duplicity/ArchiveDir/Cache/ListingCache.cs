@@ -1,4 +1,3 @@
-using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir.Cache;
@@ -17,8 +16,10 @@ namespace DuplicityChecks.Duplicity.ArchiveDir.Cache;
 /// after a fresh stamp could keep it; a change after a settled stamp always gets a later time. The lock holder is
 /// never cached (read from /proc/locks on every run). Anything unreadable, corrupt, from another build of the check,
 /// or for other options is a miss, never an error: the cache only ever saves time.
-/// Files: <c>DIR/archive-&lt;16 hex of SHA-256 of the folder path&gt;.listing</c>, written to a temporary file and
-/// renamed over the old one (mode 0600).
+/// Files: <c>DIR/archive-&lt;16 hex of SHA-256 of the folder path&gt;.listing</c>, written to a temporary file with an
+/// unpredictable name and renamed over the old one (mode 0600), through <see cref="StateDirectory"/>: opened relative
+/// to the directory without following links, at most <see cref="ListingCacheFormat.MaxLength"/> bytes read, and
+/// written only into a directory that the check's user owns (root on the monitoring user's directory only reads).
 /// </remarks>
 public sealed class ListingCache
 {
@@ -55,22 +56,18 @@ public sealed class ListingCache
     public ArchiveDirBackup? TryLoad(string folder, FileStamp stamp, string name, VolumeCounting volumes)
     {
         var path = PathFor(folder);
-        byte[] bytes;
+        byte[]? bytes;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            if (file.Length > ListingCacheFormat.MaxLength) return Miss(folder, "the cache file is too large");
-            bytes = new byte[file.Length];
-            file.ReadExactly(bytes);
+            using var directory = StateDirectory.Open(Directory, create: false);
+            if (directory is null) return Miss(folder, $"{Directory} does not exist");
+            bytes = directory.Read(Path.GetFileName(path), ListingCacheFormat.MaxLength, ListingCacheFormat.MaxLengthText);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is CheckException or UnusableStateFileException)
         {
-            return Miss(folder, "not cached yet");
+            return Miss(folder, $"{path} {e.Message}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Miss(folder, $"{path}: {ProcFiles.Reason(e)}");
-        }
+        if (bytes is null) return Miss(folder, "not cached yet");
 
         if (ListingCacheFormat.Read(bytes, name, out var reason) is not { } entry) return Miss(folder, $"{path}: {reason}");
         if (Producer is null || entry.Producer != Producer) return Miss(folder, "written by another build of the check");
@@ -108,19 +105,27 @@ public sealed class ListingCache
         var withoutLock = backup with { Collection = backup.Collection with { Lock = null } };
         var bytes = ListingCacheFormat.Write(new ListingCacheEntry(producer, folder, volumes, stamp, manifests, withoutLock));
         var path = PathFor(folder);
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-            using (var file = new FileStream(temporary, options)) file.Write(bytes);
-            File.Move(temporary, path, overwrite: true);
+            using var directory = StateDirectory.Open(Directory, create: false);
+            if (directory is null)
+            {
+                _log.Debug("archive dir {Folder:l}: listing not cached: {Directory:l} does not exist", folder, Directory);
+                return;
+            }
+            if (directory.ReadOnlyReason is { } readOnly)
+            {
+                _log.Debug("archive dir {Folder:l}: listing not cached: {Reason:l}", folder, readOnly);
+                return;
+            }
+            var name = Path.GetFileName(path);
+            directory.RemoveTemporaries(name);
+            directory.Write(name, bytes, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             _log.Debug("archive dir {Folder:l}: listing cached in {Path:l} ({Bytes} bytes)", folder, path, bytes.Length);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CheckException or IOException)
         {
-            _log.Debug("archive dir {Folder:l}: listing not cached: {Reason:l}", folder, ProcFiles.Reason(e));
-            try { File.Delete(temporary); }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { /* nothing more to do */ }
+            _log.Debug("archive dir {Folder:l}: listing not cached: {Reason:l}", folder, e.Message);
         }
     }
 

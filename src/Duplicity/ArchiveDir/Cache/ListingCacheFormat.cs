@@ -27,8 +27,14 @@ public static class ListingCacheFormat
     private const int FormatVersion = 1;
     private const int HeaderLength = 4 + 4 + 4 + 8;
 
-    /// <summary>Larger files are not read (a cache of 100,000 files is about 1.2 MB).</summary>
-    public const int MaxLength = 256 << 20;
+    /// <summary>
+    /// Larger files are not read (a miss): a cache of 100,000 files is about 1.2 MB, so this holds well over a million,
+    /// and the read stays within the checks' memory bound (64 MiB).
+    /// </summary>
+    public const int MaxLength = 16 << 20;
+
+    /// <summary><see cref="MaxLength"/> in words.</summary>
+    public const string MaxLengthText = "16 MiB";
 
     public static byte[] Write(ListingCacheEntry entry)
     {

@@ -1,0 +1,163 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace DuplicityChecks.Plugin;
+
+/// <summary>
+/// The libc calls that work relative to an open directory (openat, mkdirat, renameat, unlinkat, readlinkat, statx
+/// on a descriptor) and the few that go with them (read, write, fsync, flock, geteuid). .NET opens files by path
+/// only, following every link on the way; a state directory that another user can write needs each name resolved
+/// in the directory that was checked, without following a planted link.
+/// </summary>
+internal static class DirectoryCalls
+{
+    public const int NoEntry = 2;          // ENOENT
+    public const int Interrupted = 4;      // EINTR
+    public const int WouldBlock = 11;      // EAGAIN, EWOULDBLOCK
+    public const int AccessDenied = 13;    // EACCES
+    public const int Exists = 17;          // EEXIST
+    public const int NotDirectory = 20;    // ENOTDIR
+    public const int TooManyLinks = 40;    // ELOOP: with O_NOFOLLOW, the name is a symbolic link
+
+    public const int ReadOnly = 0;
+    public const int WriteOnly = 1;
+    public const int Create = 0x40;        // O_CREAT
+    public const int Exclusive = 0x80;     // O_EXCL
+    public const int NoControllingTty = 0x100;
+    public const int NonBlocking = 0x800;  // O_NONBLOCK: a planted FIFO must not block the open
+    public const int CloseOnExec = 0x80000;
+
+    // O_DIRECTORY and O_NOFOLLOW are the only flags used here whose values differ between x86_64 (and most
+    // architectures) and arm/aarch64.
+    public static readonly int DirectoryOnly = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+    public static readonly int NoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
+    private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
+    private const uint StatxWanted = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200; // TYPE, MODE, NLINK, UID, INO, SIZE
+
+    public static int LastError => Marshal.GetLastPInvokeError();
+
+    /// <summary>A name or path as the NUL-terminated UTF-8 the kernel takes.</summary>
+    public static byte[] Native(string path)
+    {
+        if (path.Contains('\0')) throw new ArgumentException("a path cannot contain a NUL character", nameof(path));
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+    public static int OpenAt(int directory, string name, int flags, int mode = 0)
+    {
+        var native = Native(name);
+        int fd;
+        do fd = openat(directory < 0 ? AtFdCwd : directory, ref native[0], flags, mode);
+        while (fd < 0 && LastError == Interrupted);
+        return fd;
+    }
+
+    public static int MakeDirectoryAt(int directory, string name, int mode) => mkdirat(directory, ref Native(name)[0], mode);
+
+    public static int RenameAt(int directory, string from, string to) => renameat(directory, ref Native(from)[0], directory, ref Native(to)[0]);
+
+    public static int UnlinkAt(int directory, string name) => unlinkat(directory, ref Native(name)[0], 0);
+
+    /// <summary>The target of the symbolic link <paramref name="name"/> in <paramref name="directory"/>, or null.</summary>
+    public static string? ReadLinkAt(int directory, string name)
+    {
+        var buffer = new byte[4097];
+        var n = readlinkat(directory, ref Native(name)[0], ref buffer[0], buffer.Length);
+        return n <= 0 || n >= buffer.Length ? null : Encoding.UTF8.GetString(buffer, 0, (int)n);
+    }
+
+    /// <summary>What the open descriptor is (fstat by statx: the same layout on every architecture).</summary>
+    public static FileStatus? StatusOf(int fd)
+    {
+        byte empty = 0;
+        return statx(fd, ref empty, AtEmptyPath, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+    }
+
+    /// <summary>What <paramref name="name"/> in <paramref name="directory"/> is, not following a link.</summary>
+    public static FileStatus? StatusAt(int directory, string name)
+        => statx(directory, ref Native(name)[0], AtSymlinkNoFollow, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+
+    /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/>: bytes read, 0 at the end, -1 on error.</summary>
+    public static long Read(int fd, byte[] buffer, int offset)
+    {
+        long n;
+        do n = read(fd, ref buffer[offset], buffer.Length - offset);
+        while (n < 0 && LastError == Interrupted);
+        return n;
+    }
+
+    /// <summary>Writes all of <paramref name="data"/>; false with errno on failure.</summary>
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            var n = write(fd, in MemoryMarshal.GetReference(data), data.Length);
+            if (n < 0 && LastError == Interrupted) continue;
+            if (n <= 0) return false;
+            data = data[(int)n..];
+        }
+        return true;
+    }
+
+    public static int Fsync(int fd) => fsync(fd);
+
+    /// <summary>flock(LOCK_EX | LOCK_NB): 0 when taken, else -1 with errno (EWOULDBLOCK: another holds it).</summary>
+    public static int TryLockExclusive(int fd) => flock(fd, LockExclusive | LockNonBlocking);
+
+    public static uint EffectiveUser => geteuid();
+
+    // struct statx: stx_mask u32 @0, stx_nlink u32 @16, stx_uid u32 @20, stx_mode u16 @28, stx_ino u64 @32,
+    // stx_size u64 @40; 256 bytes in all.
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    internal struct StatxBuffer
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(16)] public uint Links;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Inode;
+        [FieldOffset(40)] public ulong Size;
+    }
+
+    // DllImport with blittable arguments (a path is passed as a ref to its first byte, which pins the array): this
+    // assembly allows no unsafe code (as FileIdentityOfHandle and CheckWatchdog).
+    [DllImport("libc", SetLastError = true)]
+    private static extern int openat(int dirfd, ref byte path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkdirat(int dirfd, ref byte path, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int renameat(int olddirfd, ref byte oldpath, int newdirfd, ref byte newpath);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int unlinkat(int dirfd, ref byte path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint readlinkat(int dirfd, ref byte path, ref byte buffer, nint size);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statx(int dirfd, ref byte path, int flags, uint mask, out StatxBuffer buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint read(int fd, ref byte buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint write(int fd, in byte buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int flock(int fd, int operation);
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
+}

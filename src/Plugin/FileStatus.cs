@@ -1,0 +1,39 @@
+namespace DuplicityChecks.Plugin;
+
+/// <summary>What an open file or a directory entry is: its type and permission bits, owner, size, inode and links.</summary>
+public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links)
+{
+    private const uint TypeMask = 0xF000;
+    private const uint Regular = 0x8000;
+    private const uint Directory = 0x4000;
+    private const uint SymbolicLink = 0xA000;
+    private const uint Needed = 0x1 | 0x2 | 0x8 | 0x200; // TYPE, MODE, UID, SIZE
+
+    public bool IsRegularFile => (Mode & TypeMask) == Regular;
+
+    public bool IsDirectory => (Mode & TypeMask) == Directory;
+
+    public bool IsSymbolicLink => (Mode & TypeMask) == SymbolicLink;
+
+    /// <summary>Writable by its group or by others.</summary>
+    public bool WritableByOthers => (Mode & 0x12) != 0; // S_IWGRP | S_IWOTH
+
+    /// <summary>The sticky bit: in such a folder only an entry's owner (or the folder's) may rename or remove it.</summary>
+    public bool Sticky => (Mode & 0x200) != 0;
+
+    /// <summary>The file type in words, for a reason.</summary>
+    public string TypeName => (Mode & TypeMask) switch
+    {
+        Regular => "a regular file",
+        Directory => "a directory",
+        SymbolicLink => "a symbolic link",
+        0x1000 => "a FIFO",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        _ => "of an unknown type",
+    };
+
+    internal static FileStatus? From(in DirectoryCalls.StatxBuffer b)
+        => (b.Mask & Needed) == Needed ? new FileStatus(b.Mode, b.Uid, b.Size, b.Inode, b.Links) : null;
+}
