@@ -28,7 +28,7 @@ public sealed record FreshnessOptions
         new("sudo-user", null, "USER", "Run duplicity as USER through 'sudo -n -u USER' (never waits for a password)"),
         new("user", 'u', "USER", "Who runs the backup, for the commands in hints"),
         new("proc-root", null, "DIR", "Where /proc is (for the lock holder); for tests and captures", "/proc"),
-        new("listing-cache", null, "DIR", "Where each archive-dir folder's listing is kept until the folder changes, so an unchanged cache is not listed again ('off': list every run; not used when DIR is missing or not writable)", StateFile.DefaultDirectory),
+        new("listing-cache", null, "DIR", "Where each archive-dir folder's listing is kept until the folder changes, so an unchanged cache is not listed again ('off': list every run; not used when DIR is missing; only read when DIR belongs to another user)", StateFile.DefaultDirectory),
     ];
 
     public string? JobName { get; init; }

@@ -5,7 +5,7 @@ namespace DuplicityChecks.Plugin;
 
 /// <summary>
 /// The libc calls that work relative to an open directory (openat, mkdirat, renameat, unlinkat, readlinkat, statx
-/// on a descriptor) and the few that go with them (read, write, fsync, flock, geteuid). .NET opens files by path
+/// on a descriptor) and the few that go with them (read, write, fsync, flock, geteuid, getrandom). .NET opens files by path
 /// only, following every link on the way; a state directory that another user can write needs each name resolved
 /// in the directory that was checked, without following a planted link.
 /// </summary>
@@ -113,6 +113,24 @@ internal static class DirectoryCalls
 
     public static uint EffectiveUser => geteuid();
 
+    /// <summary>
+    /// Random bytes from the kernel (getrandom). .NET's RandomNumberGenerator would load OpenSSL (libssl, libcrypto:
+    /// ~20 ms, and a dynamic load in a static executable) for 8 bytes of a file name.
+    /// </summary>
+    public static byte[] RandomBytes(int count)
+    {
+        var buffer = new byte[count];
+        var at = 0;
+        while (at < count)
+        {
+            var n = getrandom(ref buffer[at], count - at, 0);
+            if (n < 0 && LastError == Interrupted) continue;
+            if (n <= 0) throw new IOException($"getrandom failed (errno {LastError})");
+            at += (int)n;
+        }
+        return buffer;
+    }
+
     // struct statx: stx_mask u32 @0, stx_nlink u32 @16, stx_uid u32 @20, stx_mode u16 @28, stx_ino u64 @32,
     // stx_size u64 @40; 256 bytes in all.
     [StructLayout(LayoutKind.Explicit, Size = 256)]
@@ -160,4 +178,7 @@ internal static class DirectoryCalls
 
     [DllImport("libc")]
     private static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint getrandom(ref byte buffer, nint count, uint flags);
 }

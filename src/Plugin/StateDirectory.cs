@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using static DuplicityChecks.Plugin.DirectoryCalls;
 
@@ -147,23 +146,33 @@ public sealed class StateDirectory : IDisposable
             throw new UnusableStateFileException($"belongs to uid {status.Owner}: only files of root, of this check's user (uid {User}) or of the directory's owner (uid {Owner}) are read");
         var tooLarge = $"is larger than {limitText}, the limit for this file";
         if (status.Size > (ulong)maxBytes) throw new UnusableStateFileException(tooLarge);
-        // One byte more than the limit: a file that grew after the stat is still caught, and never read to the end.
-        var buffer = new byte[(int)status.Size + 1];
-        var total = 0;
-        while (true)
+        // Read the size fstat gave, then one byte more: a file that grew after the stat is still caught (and never
+        // read beyond the limit); the usual file is read into an array of its size, not copied again.
+        var buffer = new byte[(int)status.Size];
+        var total = Fill(fd, buffer, 0);
+        if (total < buffer.Length) return buffer.AsSpan(0, total).ToArray();
+        var probe = new byte[1];
+        var more = Fill(fd, probe, 0);
+        if (more == 0) return buffer;
+        var grown = new byte[maxBytes + 1];
+        buffer.CopyTo(grown, 0);
+        grown[total++] = probe[0];
+        total = Fill(fd, grown, total);
+        if (total > maxBytes) throw new UnusableStateFileException(tooLarge);
+        return grown.AsSpan(0, total).ToArray();
+    }
+
+    // Reads until the buffer is full or the file ends: how far the buffer is filled.
+    private static int Fill(int fd, byte[] buffer, int at)
+    {
+        while (at < buffer.Length)
         {
-            if (total == buffer.Length)
-            {
-                if (buffer.Length > maxBytes) throw new UnusableStateFileException(tooLarge);
-                Array.Resize(ref buffer, Math.Min(maxBytes + 1, Math.Max(buffer.Length * 2, 4096)));
-            }
-            var n = DirectoryCalls.Read(fd, buffer, total);
+            var n = DirectoryCalls.Read(fd, buffer, at);
             if (n < 0) throw new UnusableStateFileException($"cannot be read: {Message(LastError)}");
             if (n == 0) break;
-            total += (int)n;
+            at += (int)n;
         }
-        if (total > maxBytes) throw new UnusableStateFileException(tooLarge);
-        return buffer.AsSpan(0, total).ToArray();
+        return at;
     }
 
     /// <summary>
@@ -248,7 +257,7 @@ public sealed class StateDirectory : IDisposable
         }
     }
 
-    public static string TemporaryName(string name) => $"{name}.tmp-{RandomNumberGenerator.GetHexString(16, lowercase: true)}";
+    public static string TemporaryName(string name) => $"{name}.tmp-{Convert.ToHexStringLower(RandomBytes(8))}";
 
     public void Dispose() => _handle.Dispose();
 

@@ -131,7 +131,7 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log)
     {
         using var state = StateFile.Open(options.StateFilePath, TimeSpan.FromSeconds(5), cancellation);
         var previous = LogTailPosition.Load(state, out var positionProblem);
-        var problem = state.CorruptReason is { } corrupt ? $"state file {state.Path} was corrupt ({corrupt}); rebuilt" : positionProblem;
+        var problem = state.CorruptReason is { } corrupt ? $"state file {state.Path} was corrupt ({corrupt}); {(state.ReadOnlyReason is null ? "rebuilt" : "ignored")}" : positionProblem;
         if (state.Get("log") is { } tracked && tracked != options.LogFile)
         {
             problem ??= $"state file {state.Path} belonged to {tracked}; restarted for {options.LogFile}";
