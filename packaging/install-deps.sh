@@ -9,6 +9,7 @@ case "$what" in
   test|bench)
     pkgs+=(duplicity gnupg icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
            monitoring-plugins-basic monitoring-plugins-standard procps util-linux time python3 sudo
+           openssh-client openssh-server          # a real ssh ControlPersist master (LiveRunSshControlPersistTests)
            dpkg-dev binutils lintian strace)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test;
                                                 # strace: StaticExecutableTests
     [ "$what" = bench ] && pkgs+=(hyperfine) ;;

@@ -190,10 +190,13 @@ public static class FuzzTargets
         }
     }
 
-    /// <summary>One temp folder per process (mode 700), so parallel fuzzers never share the file; gone at exit.</summary>
+    /// <summary>
+    /// One folder per process (mode 700), so parallel fuzzers never share the file; gone at exit. Beside the fuzzer,
+    /// not below /tmp: a job file in a folder everyone can write is refused unread (JobConfigReader's trust rule).
+    /// </summary>
     private static readonly Lazy<string> IniPath = new(() =>
     {
-        var dir = Directory.CreateTempSubdirectory("fuzz-ini-");
+        var dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, $"fuzz-ini-{Environment.ProcessId}"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => dir.Delete(recursive: true);
         return Path.Combine(dir.FullName, "jobs.ini");
     });

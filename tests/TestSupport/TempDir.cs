@@ -5,6 +5,16 @@ public sealed class TempDir : IDisposable
 {
     public TempDir() => Path = Directory.CreateTempSubdirectory("duplicity-checks-test-").FullName;
 
+    private TempDir(string path) => Path = path;
+
+    /// <summary>
+    /// A temporary directory (0700) in a folder the checks trust for job files (<see cref="TrustedFolder"/>): /tmp is
+    /// writable by everyone, so a job file below it is never used.
+    /// </summary>
+    public static TempDir InTrustedFolder()
+        => new(Directory.CreateDirectory(System.IO.Path.Combine(TrustedFolder.Path, "t-" + Guid.NewGuid().ToString("N")[..12]),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName);
+
     public string Path { get; }
 
     public string File(string name, string content)

@@ -5,31 +5,28 @@ namespace DuplicityChecks.Duplicity.Jobs;
 
 /// <summary>
 /// Reads <c>[job:NAME]</c> sections from the INI job file with Microsoft.Extensions.Configuration.Ini
-/// (acquisition). The file is untrusted input: a malformed file is UNKNOWN with the reason, and keys that make
-/// the check run programs (<c>duplicity</c>, <c>sudo_user</c>) are refused when others can write the file or its
-/// folder, or when either belongs to someone other than root or the user running the check.
+/// (acquisition). The file decides what the checks read, write, match and run (log, log_state_file, log_critical,
+/// duplicity, sudo_user, ...), so it is used only when nobody but root or the user running the check can have
+/// written it: <see cref="TrustedFileOpener"/> opens it and checks it and every folder on its path; otherwise
+/// nothing of it is used (UNKNOWN, naming the path and what is wrong). A malformed file is UNKNOWN with the reason.
 /// </summary>
 public static class JobConfigReader
 {
     public const string DefaultPath = "/etc/duplicity-checks.ini";
 
-    /// <summary>Keys whose values decide which program runs, or as whom.</summary>
-    private static readonly string[] ProgramKeys = ["duplicity", "sudo_user"];
+    /// <summary>A job file is a few hundred bytes; the bound keeps a file that is not one from filling memory.</summary>
+    public const int MaxBytes = 1024 * 1024;
 
     public static JobConfig Load(string path, string job)
     {
-        // The INI provider resolves relative paths against the executable's folder; users mean the working dir.
+        // The INI provider resolved relative paths against the executable's folder; users mean the working dir.
         path = Path.GetFullPath(path);
-        if (!File.Exists(path))
-            throw new CheckException(Directory.Exists(path) ? $"config {path} is a directory" : $"config file {path} not found");
+        var content = ReadTrusted(path);
         IConfigurationRoot root;
         try
         {
-            root = new ConfigurationBuilder().AddIniFile(path, optional: false, reloadOnChange: false).Build();
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new CheckException($"cannot read config {path}: permission denied");
+            using var stream = new MemoryStream(content, writable: false);
+            root = new ConfigurationBuilder().AddIniStream(stream).Build();
         }
         catch (Exception e) when (e is FormatException or IOException or InvalidDataException)
         {
@@ -47,22 +44,34 @@ public static class JobConfigReader
                 ? $"config {path} has no [job:NAME] sections"
                 : $"job '{job}' not found in {path} (jobs: {string.Join(", ", known)})");
         }
-
-        if (ProgramKeys.Any(k => values.ContainsKey(k)))
-        {
-            var keys = string.Join("/", ProgramKeys.Where(values.ContainsKey));
-            if (IsWritableByOthers(path))
-                throw new CheckException($"config {path} is writable by group or others and sets {keys}: refusing to run programs from it (chmod go-w {path})");
-            // Whoever may write the folder may replace the file (rename over it), whatever the file's own mode.
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            if (IsWritableByOthers(folder))
-                throw new CheckException($"config {path} sets {keys} but its folder {folder} is writable by group or others: refusing to run programs from it (chmod go-w {folder})");
-            // The owner may change the mode and the content: only root or the user running the check may own them.
-            RequireTrustedOwner(path, path, keys);
-            RequireTrustedOwner(path, folder, keys);
-        }
-
         return new JobConfig(job, path, values);
+    }
+
+    /// <summary>The whole file, read through the one descriptor whose owner and mode were checked.</summary>
+    private static byte[] ReadTrusted(string path)
+    {
+        using var handle = TrustedFileOpener.Open(path);
+        var buffer = new byte[4096];
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > MaxBytes) throw new CheckException($"config {path} is larger than {MaxBytes / 1024 / 1024} MiB: not a job file");
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxBytes + 1));
+                }
+                var n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+                if (n == 0) break;
+                length += n;
+            }
+        }
+        catch (IOException)
+        {
+            throw new CheckException($"cannot read config {path}: I/O error");
+        }
+        return buffer.AsSpan(0, length).ToArray();
     }
 
     /// <summary>
@@ -78,25 +87,6 @@ public static class JobConfigReader
                 return v[..i].TrimEnd();
         if (v.Length >= 2 && v[0] == '"' && v[^1] == '"') v = v[1..^1];
         return v;
-    }
-
-    /// <param name="config">The job file.</param>
-    /// <param name="target">The job file or its folder.</param>
-    private static void RequireTrustedOwner(string config, string target, string keys)
-    {
-        var which = target == config ? "" : $"its folder {target} ";
-        var owner = FileOwner.Of(target) ?? throw new CheckException(
-            $"config {config} sets {keys} but the owner of {target} cannot be read: refusing to run programs from it");
-        var self = FileOwner.Effective;
-        if (owner == 0 || owner == self) return;
-        throw new CheckException($"config {config} sets {keys} but {which}is owned by uid {owner}, neither root nor the user running "
-            + $"the check (uid {self}): refusing to run programs from it (chown root {target})");
-    }
-
-    private static bool IsWritableByOthers(string path)
-    {
-        var mode = File.GetUnixFileMode(path);
-        return (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();

@@ -12,6 +12,9 @@ public sealed record CollectionStatusRun(int ExitCode, string MachineLog, string
     /// <summary>The first ERROR line duplicity wrote (stderr or machine log), for the reason in the output.</summary>
     public string? FirstError()
     {
+        // getpass found no terminal (duplicity runs in a session of its own) and read EOF from the closed stdin.
+        if (Stderr.Contains("GetPassWarning", StringComparison.Ordinal) && Stderr.Contains("EOFError", StringComparison.Ordinal))
+            return "duplicity asked for a password, and a check has no terminal to type it on (give the job its password in its environment or URL config)";
         foreach (var line in Stderr.Split('\n'))
         {
             var l = line.Trim();

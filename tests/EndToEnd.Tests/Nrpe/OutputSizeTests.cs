@@ -24,7 +24,7 @@ public class OutputSizeTests
     [Test]
     public void Freshness_default_output_fits_an_NRPE_v2_packet_for_every_recorded_collection_status()
     {
-        using var dir = new TempDir();
+        using var dir = TempDir.InTrustedFolder();
         var job = JobFile(dir);
         var sizes = Fixtures("collection-status", "stdout.txt", "log-fd3.txt")
             .Select(f => (File: f, Run: ProcessRun.Check("check_duplicity_freshness", "--config", job, "--job", "assets", "--status-file", f, "--timezone", "UTC", "--now", Now)))
@@ -38,7 +38,7 @@ public class OutputSizeTests
     [Test]
     public void Log_default_output_fits_an_NRPE_v2_packet_for_every_recorded_run()
     {
-        using var dir = new TempDir();
+        using var dir = TempDir.InTrustedFolder();
         var job = JobFile(dir);
         var sizes = Fixtures("", "output-merged.txt", "log-fd3.txt", "stderr.txt")
             .Select(f => (File: f, Run: ProcessRun.Check("check_duplicity_log", "--config", job, "--job", "assets", "--logfile", f, "--now", Now)))

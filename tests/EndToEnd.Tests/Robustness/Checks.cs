@@ -25,8 +25,11 @@ internal static class Checks
     }
 
     /// <summary>The same through setpriv as nobody (65534), no groups.</summary>
-    public static ProcessOutcome RunAsNobody(string check, params string[] args)
-        => Run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", RepoPaths.Executable(check), .. args], null, check);
+    public static ProcessOutcome RunAsNobody(string check, params string[] args) => RunAs("65534", "65534", check, args);
+
+    /// <summary>The same through setpriv as uid and gid, no other groups.</summary>
+    public static ProcessOutcome RunAs(string uid, string gid, string check, params string[] args)
+        => Run("/usr/bin/setpriv", [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", RepoPaths.Executable(check), .. args], null, check);
 
     private static ProcessOutcome Run(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env, string check)
     {
