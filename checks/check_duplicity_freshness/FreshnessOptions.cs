@@ -66,7 +66,7 @@ public sealed record FreshnessOptions
         return new FreshnessOptions
         {
             JobName = jobName,
-            Destination = Pick("destination", "destination"),
+            Destination = DestinationUrl.Pick(o.Get("destination"), job?.Destination, jobName),
             ArchiveDir = Pick("archive-dir", "archive_dir"),
             BackupName = Pick("name", "name"),
             StatusFile = Pick("status-file", "status_file"),

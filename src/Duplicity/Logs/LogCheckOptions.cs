@@ -99,7 +99,7 @@ public sealed record LogCheckOptions
             CriticalPatterns = Patterns("log-critical", "log_critical"),
             WarningPatterns = Patterns("log-warning", "log_warning"),
             IgnorePatterns = Patterns("log-ignore", "log_ignore"),
-            Destination = Pick("destination", "destination"),
+            Destination = DestinationUrl.Pick(o.Get("destination"), job?.Destination, job?.Name),
             ArchiveDir = Pick("archive-dir", "archive_dir"),
             BackupName = Pick("name", "name"),
             User = Pick("user", "user"),
