@@ -21,6 +21,7 @@ public static class PluginRunner
     [
         "PASSPHRASE", "SIGN_PASSPHRASE", "FTP_PASSWORD", "IMAP_PASSWORD", "AWS_SECRET_ACCESS_KEY", "SWIFT_PASSWORD",
         "CLOUDFILES_APIKEY", "GS_SECRET_ACCESS_KEY", "B2_APPLICATION_KEY", "AZURE_ACCOUNT_KEY", "WEBDAV_PASSWORD",
+        "RSYNC_PASSWORD", "DUPLICITY_PASSPHRASE", "BOTO_SECRET_ACCESS_KEY",
     ];
 
     public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
@@ -31,7 +32,11 @@ public static class PluginRunner
         // Secrets the check inherits (the job's environment): their bare values are masked too, wherever a child
         // or an error message repeats them without the NAME= that the assignment pattern catches.
         foreach (var name in SecretEnvironment) masker.Register(Environment.GetEnvironmentVariable(name));
-        foreach (var arg in args) masker.RegisterUrlPasswords(arg);
+        foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+            if (v.Key is string name && SecretMasker.IsSecretName(name)) masker.Register(v.Value as string);
+        // Joined too: "--x-password VALUE" spans two arguments.
+        foreach (var arg in args) masker.Learn(arg);
+        masker.Learn(string.Join(' ', args));
         var verbosity = 0;
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
@@ -133,6 +138,8 @@ public static class PluginRunner
         }
 
         var diagnostics = sink?.Lines ?? [];
+        // All of them, shown or not: the debug log gets every line, and a secret seen in one is masked in the others.
+        foreach (var line in diagnostics) masker.Learn(line);
         var shown = new List<string>(verbosity >= 2 ? diagnostics : []);
         if (verbosity >= 3 && failure is not null && shown.All(l => !l.Contains(failure.StackTrace ?? "\u0000", StringComparison.Ordinal)))
             shown.Add(failure.ToString());
@@ -144,7 +151,8 @@ public static class PluginRunner
 
     private static int UsageError(PluginDefinition plugin, IReadOnlyList<OptionSpec> all, string message, SecretMasker masker)
     {
-        var text = masker.Mask($"{plugin.Service} UNKNOWN - usage error: {PluginOutput.Sanitise(message)}\n{HelpText.Usage(plugin, all)}\n");
+        // Masked before the '|' is replaced: the replacement could break a secret's form (a PASSPHRASE with a '|').
+        var text = $"{plugin.Service} UNKNOWN - usage error: {PluginOutput.Sanitise(masker.Mask(message))}\n{HelpText.Usage(plugin, all)}\n";
         return Finish(text);
     }
 
@@ -171,6 +179,7 @@ public static class PluginRunner
         try
         {
             var sb = new StringBuilder();
+            foreach (var l in lines) masker.Learn(l);
             foreach (var l in lines) sb.Append(masker.Mask(l)).Append('\n');
             File.AppendAllText(path, sb.ToString());
         }

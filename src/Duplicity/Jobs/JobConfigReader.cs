@@ -16,7 +16,9 @@ public static class JobConfigReader
     /// <summary>Keys whose values decide which program runs, or as whom.</summary>
     private static readonly string[] ProgramKeys = ["duplicity", "sudo_user"];
 
-    public static JobConfig Load(string path, string job)
+    /// <param name="secrets">Learns the secrets the job's values hold (a destination's URL password, a key that
+    /// names a password), so that the output masks them wherever they are repeated.</param>
+    public static JobConfig Load(string path, string job, SecretMasker? secrets = null)
     {
         // The INI provider resolves relative paths against the executable's folder; users mean the working dir.
         path = Path.GetFullPath(path);
@@ -40,6 +42,12 @@ public static class JobConfigReader
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
             if (child.Value is { } v) values[child.Key] = StripInlineComment(v);
+        if (secrets is not null)
+            foreach (var (key, value) in values)
+            {
+                secrets.Learn(value);
+                secrets.Learn($"{key}={value}");
+            }
         if (values.Count == 0)
         {
             var known = root.GetSection("job").GetChildren().Select(c => c.Key).ToList();
