@@ -26,6 +26,8 @@ public static class PluginRunner
 
     public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
     {
+        // First: from here on a SIGTERM cannot end the process without an answer.
+        TerminationSignal.Install();
         // Defence in depth: a library that writes to Console.Error writes nowhere.
         Console.SetError(TextWriter.Null);
         var masker = new SecretMasker();
@@ -83,13 +85,15 @@ public static class PluginRunner
         // The check runs on this thread; a kernel timer (SIGALRM) enforces the timeout: no thread at start.
         var interrupted = "";
         var interruptedStage = "";
+        var answered = false;
         var gate = new object();
         CheckWatchdog? watchdog = null;
         void Interrupt(string why)
         {
             lock (gate)
             {
-                if (interrupted.Length > 0) return;
+                // Once the result is decided, a late signal changes nothing (and the token may be gone).
+                if (interrupted.Length > 0 || answered) return;
                 interrupted = why;
                 interruptedStage = context.CurrentStage;
             }
@@ -107,11 +111,7 @@ public static class PluginRunner
                 Write(PluginOutput.Render(plugin.Service, CheckResult.Unknown(why), verbosity, shownNow, masker));
                 Environment.Exit((int)ServiceState.Unknown);
             });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true; // we exit ourselves, with our own UNKNOWN line
-            Interrupt("terminated by SIGTERM");
-        });
+        TerminationSignal.Route(() => Interrupt("terminated by SIGTERM"));
 
         CheckResult result;
         Exception? failure = null;
@@ -131,6 +131,12 @@ public static class PluginRunner
 
         lock (gate)
         {
+            if (interrupted.Length == 0 && TerminationSignal.Arrived)
+            {
+                interrupted = "terminated by SIGTERM";
+                interruptedStage = context.CurrentStage;
+            }
+            answered = true;
             // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
             if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
