@@ -135,9 +135,11 @@ public sealed partial class SecretMasker
 
     // NAME=value, NAME: value, export NAME="value": PASSPHRASE, SIGN_PASSPHRASE, DUPLICITY_PASSPHRASE, RSYNC_PASSWORD,
     // FTP_PASSWORD, AWS_SECRET_ACCESS_KEY, B2_APPLICATION_KEY, AZURE_ACCOUNT_KEY, CLOUDFILES_APIKEY, *_TOKEN ...
-    // Key ids (--sign-key, ENCRYPT_KEY) are not secrets and stay.
-    [GeneratedRegex(@"(?<keep>(?<![A-Za-z0-9])[A-Za-z0-9_]*(?:PASSPHRASE|PASSWORD|PASSWD|SECRET|TOKEN|(?:ACCOUNT|APPLICATION|API|PRIVATE|ACCESS|MASTER)_?KEY)[A-Za-z0-9_]*\s*[=:]\s*)(?<secret>""[^""]*""|'[^']*'|[^\s""']+)",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    // With '=' in any case. With ':' only an upper-case name (PASSPHRASE: x) or a name that ends with the word
+    // (password: x): "passphrase_eof: duplicity asked ..." is the check's own sub-check text, and masking "duplicity"
+    // there would blank the word everywhere. Key ids (--sign-key, ENCRYPT_KEY) are not secrets and stay.
+    [GeneratedRegex(@"(?<keep>(?<![A-Za-z0-9])(?:(?i:[A-Za-z0-9_]*(?:PASSPHRASE|PASSWORD|PASSWD|SECRET|TOKEN|(?:ACCOUNT|APPLICATION|API|PRIVATE|ACCESS|MASTER)_?KEY)[A-Za-z0-9_]*)\s*=|(?:[A-Z0-9_]*(?:PASSPHRASE|PASSWORD|PASSWD|SECRET|TOKEN|(?:ACCOUNT|APPLICATION|API|PRIVATE|ACCESS|MASTER)_?KEY)[A-Z0-9_]*|(?i:[A-Za-z0-9_]*(?:passphrase|password|passwd|secret|token)))[ \t]*:)\s*)(?<secret>""[^""]*""|'[^']*'|[^\s""']+)",
+        RegexOptions.CultureInvariant)]
     private static partial Regex AssignmentPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_]*(?:PASSPHRASE|PASSWORD|PASSWD|SECRET|TOKEN|(?:ACCOUNT|APPLICATION|API|PRIVATE|ACCESS|MASTER)_?KEY)[A-Za-z0-9_]*$",

@@ -55,6 +55,8 @@ public class SecretMaskerTests
     [TestCase("rsync://user@host:/srv/b")]
     [TestCase("sftp://host:22/srv/b")]
     [TestCase("Errors 0 in the Backup Statistics")]
+    [TestCase("passphrase_eof: duplicity asked for the GPG passphrase and got EOF")]
+    [TestCase("passphrase_wait: duplicity is waiting for the GPG passphrase")]
     public void Key_ids_and_urls_without_a_password_stay(string text) => new SecretMasker().Mask(text).Should().Be(text);
 
     [Test]
