@@ -53,10 +53,10 @@ public sealed record FreshnessOptions
 
     public FixCommands Fixes => new(User, Destination, ArchiveDir, BackupName, Script);
 
-    public static FreshnessOptions From(ParsedOptions o)
+    public static FreshnessOptions From(ParsedOptions o, SecretMasker? secrets = null)
     {
         var jobName = o.Get("job");
-        var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName);
+        var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName, secrets);
         string? Pick(string option, string key) => o.Get(option) is { Length: > 0 } v ? v : job?.Get(key);
 
         var grace = Pick("running-grace", "running_grace");
@@ -66,7 +66,7 @@ public sealed record FreshnessOptions
         return new FreshnessOptions
         {
             JobName = jobName,
-            Destination = Pick("destination", "destination"),
+            Destination = DestinationUrl.Pick(o.Get("destination"), job?.Destination, jobName),
             ArchiveDir = Pick("archive-dir", "archive_dir"),
             BackupName = Pick("name", "name"),
             StatusFile = Pick("status-file", "status_file"),

@@ -22,7 +22,7 @@ var plugin = new PluginDefinition
 
 return PluginRunner.Run(args, plugin, async context =>
 {
-    var options = FreshnessOptions.From(context.Options);
+    var options = FreshnessOptions.From(context.Options, context.Secrets);
     try
     {
         var collections = await new FreshnessProbe(options, context).ReadAsync();

@@ -23,7 +23,7 @@ var plugin = new PluginDefinition
 
 return PluginRunner.Run(args, plugin, context =>
 {
-    var options = LogCheckOptions.From(context.Options);
+    var options = LogCheckOptions.FromCommandLine(context.Options, context.Secrets);
     LogScanResult scan;
     using (context.Stage($"reading {options.LogFile}"))
         scan = new LogProbe(options, context.Log).Read(context.Cancellation);

@@ -23,7 +23,7 @@ return PluginRunner.Run(args, new PluginDefinition
 }, context =>
 {
     var job = context.Options.Get("job") is { } name
-        ? JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name)
+        ? JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name, context.Secrets)
         : null;
     var options = RunningOptions.From(context.Options, job is null ? null : new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User));
     DuplicityProcessScan scan;
@@ -32,6 +32,8 @@ return PluginRunner.Run(args, new PluginDefinition
         var (source, filter) = options.Open(context.Now);
         scan = DuplicityProcessFinder.Scan(source, filter, cancellation: context.Cancellation);
     }
+    // Their URLs are shown with the password masked in place; learnt here, a bare repeat of it is masked too.
+    foreach (var p in scan.Instances) context.Secrets.Learn(p.Process.CommandLine);
     context.Log.Debug("{Source:l}: {Count} matching duplicity process(es), lock table {Locks:l}", scan.Source, scan.Instances.Count, scan.LocksKnown ? "read" : "not available");
     if (context.Log.IsDebug)
         foreach (var p in scan.Instances)

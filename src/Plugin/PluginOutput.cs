@@ -12,8 +12,8 @@ namespace DuplicityChecks.Plugin;
 /// diagnostics (-vv, -vvv)
 /// | label=1s;...                                   (perfdata on a final line when there is long output)
 /// </code>
-/// A <c>|</c> never appears in human text (Icinga 2 would take what follows as perfdata), secrets are
-/// masked, and the whole text is capped (default 4 KiB) with "... N more lines" when cut.
+/// Secrets are masked first, in the raw text of every part; then a <c>|</c> never appears in human text (Icinga 2
+/// would take what follows as perfdata), and the whole text is capped (default 4 KiB) with "... N more lines" when cut.
 /// </summary>
 public static class PluginOutput
 {
@@ -27,19 +27,23 @@ public static class PluginOutput
         SecretMasker? masker = null,
         int maxBytes = DefaultMaxBytes)
     {
-        masker ??= SecretMasker.Empty;
-        string Clean(string text) => masker.Mask(Sanitise(text));
+        masker ??= new SecretMasker();
+        // Every text is read for secrets before any is shown, so that a password seen in one line (a URL's) is masked
+        // where another repeats it bare; then masking is the first thing done to each text, before lines are joined,
+        // '|' is replaced and the whole is cut to size (any of which could break a secret's recognisable form).
+        LearnAll(masker, result, diagnostics);
+        string Shown(string text) => Sanitise(OneLine(masker.Mask(text)));
 
         var state = result.State;
-        var first = $"{service} {state.Label()} - {Clean(OneLine(result.Summary))}";
+        var first = $"{service} {state.Label()} - {Shown(result.Summary)}";
 
         var lines = new List<string>();
-        foreach (var sub in result.SubChecks) AddSubCheck(lines, sub, 0, verbosity, Clean);
-        foreach (var hint in result.Hints) lines.Add(Clean($"Fix: {OneLine(hint)}"));
+        foreach (var sub in result.SubChecks) AddSubCheck(lines, sub, 0, verbosity, Shown);
+        foreach (var hint in result.Hints) lines.Add($"Fix: {Shown(hint)}");
         if (diagnostics is not null)
             foreach (var d in diagnostics)
-                foreach (var part in d.Split('\n'))
-                    lines.Add(Clean(part.TrimEnd('\r')));
+                foreach (var part in masker.Mask(d).Split('\n'))
+                    lines.Add(Sanitise(part.TrimEnd('\r')));
 
         var perf = string.Join(' ', result.PerfData.Select(p => masker.Mask(p.ToString())));
 
@@ -51,14 +55,28 @@ public static class PluginOutput
         return Cap(first, lines, perf.Length > 0 ? $"| {perf}" : "", maxBytes);
     }
 
-    private static void AddSubCheck(List<string> lines, SubCheck sub, int depth, int verbosity, Func<string, string> clean)
+    private static void LearnAll(SecretMasker masker, CheckResult result, IReadOnlyList<string>? diagnostics)
+    {
+        masker.Learn(result.Summary);
+        foreach (var sub in result.SubChecks) LearnAll(masker, sub);
+        foreach (var hint in result.Hints) masker.Learn(hint);
+        if (diagnostics is not null) foreach (var d in diagnostics) masker.Learn(d);
+    }
+
+    private static void LearnAll(SecretMasker masker, SubCheck sub)
+    {
+        masker.Learn(sub.Text);
+        foreach (var child in sub.Children) LearnAll(masker, child);
+    }
+
+    private static void AddSubCheck(List<string> lines, SubCheck sub, int depth, int verbosity, Func<string, string> shown)
     {
         var state = sub.State;
         // At default verbosity only what needs attention is listed; -v shows every sub-check and detail line.
         if (verbosity == 0 && state == ServiceState.Ok) return;
         if (sub.IsDetail && verbosity == 0 && state == ServiceState.Ok) return;
-        lines.Add($"{new string(' ', depth * 2)}\\_ [{state.Label()}] {clean(OneLine(sub.Text))}");
-        foreach (var child in sub.Children) AddSubCheck(lines, child, depth + 1, verbosity, clean);
+        lines.Add($"{new string(' ', depth * 2)}\\_ [{state.Label()}] {shown(sub.Text)}");
+        foreach (var child in sub.Children) AddSubCheck(lines, child, depth + 1, verbosity, shown);
     }
 
     private static string Cap(string first, List<string> lines, string perfLine, int maxBytes)

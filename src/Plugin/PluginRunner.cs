@@ -21,17 +21,24 @@ public static class PluginRunner
     [
         "PASSPHRASE", "SIGN_PASSPHRASE", "FTP_PASSWORD", "IMAP_PASSWORD", "AWS_SECRET_ACCESS_KEY", "SWIFT_PASSWORD",
         "CLOUDFILES_APIKEY", "GS_SECRET_ACCESS_KEY", "B2_APPLICATION_KEY", "AZURE_ACCOUNT_KEY", "WEBDAV_PASSWORD",
+        "RSYNC_PASSWORD", "DUPLICITY_PASSPHRASE", "BOTO_SECRET_ACCESS_KEY",
     ];
 
     public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
     {
+        // First: from here on a SIGTERM cannot end the process without an answer.
+        TerminationSignal.Install();
         // Defence in depth: a library that writes to Console.Error writes nowhere.
         Console.SetError(TextWriter.Null);
         var masker = new SecretMasker();
         // Secrets the check inherits (the job's environment): their bare values are masked too, wherever a child
         // or an error message repeats them without the NAME= that the assignment pattern catches.
         foreach (var name in SecretEnvironment) masker.Register(Environment.GetEnvironmentVariable(name));
-        foreach (var arg in args) masker.RegisterUrlPasswords(arg);
+        foreach (System.Collections.DictionaryEntry v in Environment.GetEnvironmentVariables())
+            if (v.Key is string name && SecretMasker.IsSecretName(name)) masker.Register(v.Value as string);
+        // Joined too: "--x-password VALUE" spans two arguments.
+        foreach (var arg in args) masker.Learn(arg);
+        masker.Learn(string.Join(' ', args));
         var verbosity = 0;
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
@@ -78,13 +85,15 @@ public static class PluginRunner
         // The check runs on this thread; a kernel timer (SIGALRM) enforces the timeout: no thread at start.
         var interrupted = "";
         var interruptedStage = "";
+        var answered = false;
         var gate = new object();
         CheckWatchdog? watchdog = null;
         void Interrupt(string why)
         {
             lock (gate)
             {
-                if (interrupted.Length > 0) return;
+                // Once the result is decided, a late signal changes nothing (and the token may be gone).
+                if (interrupted.Length > 0 || answered) return;
                 interrupted = why;
                 interruptedStage = context.CurrentStage;
             }
@@ -102,11 +111,7 @@ public static class PluginRunner
                 Write(PluginOutput.Render(plugin.Service, CheckResult.Unknown(why), verbosity, shownNow, masker));
                 Environment.Exit((int)ServiceState.Unknown);
             });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true; // we exit ourselves, with our own UNKNOWN line
-            Interrupt("terminated by SIGTERM");
-        });
+        TerminationSignal.Route(() => Interrupt("terminated by SIGTERM"));
 
         CheckResult result;
         Exception? failure = null;
@@ -126,6 +131,12 @@ public static class PluginRunner
 
         lock (gate)
         {
+            if (interrupted.Length == 0 && TerminationSignal.Arrived)
+            {
+                interrupted = "terminated by SIGTERM";
+                interruptedStage = context.CurrentStage;
+            }
+            answered = true;
             // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
             if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
@@ -133,6 +144,8 @@ public static class PluginRunner
         }
 
         var diagnostics = sink?.Lines ?? [];
+        // All of them, shown or not: the debug log gets every line, and a secret seen in one is masked in the others.
+        foreach (var line in diagnostics) masker.Learn(line);
         var shown = new List<string>(verbosity >= 2 ? diagnostics : []);
         if (verbosity >= 3 && failure is not null && shown.All(l => !l.Contains(failure.StackTrace ?? "\u0000", StringComparison.Ordinal)))
             shown.Add(failure.ToString());
@@ -144,7 +157,8 @@ public static class PluginRunner
 
     private static int UsageError(PluginDefinition plugin, IReadOnlyList<OptionSpec> all, string message, SecretMasker masker)
     {
-        var text = masker.Mask($"{plugin.Service} UNKNOWN - usage error: {PluginOutput.Sanitise(message)}\n{HelpText.Usage(plugin, all)}\n");
+        // Masked before the '|' is replaced: the replacement could break a secret's form (a PASSPHRASE with a '|').
+        var text = $"{plugin.Service} UNKNOWN - usage error: {PluginOutput.Sanitise(masker.Mask(message))}\n{HelpText.Usage(plugin, all)}\n";
         return Finish(text);
     }
 
@@ -171,6 +185,7 @@ public static class PluginRunner
         try
         {
             var sb = new StringBuilder();
+            foreach (var l in lines) masker.Learn(l);
             foreach (var l in lines) sb.Append(masker.Mask(l)).Append('\n');
             File.AppendAllText(path, sb.ToString());
         }

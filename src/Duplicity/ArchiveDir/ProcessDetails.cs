@@ -23,7 +23,7 @@ public static class ProcessDetails
         var raw = ProcFiles.ReadBytes(Path.Combine(procRoot, Pid(pid), "cmdline"), 1024 * 1024, out _);
         if (raw is null) return null;
         var args = ProcFiles.SplitArgv(raw);
-        return args.Count == 0 ? null : SecretMasker.MaskUrlPasswords(string.Join(' ', args));
+        return args.Count == 0 ? null : SecretMasker.MaskInPlace(string.Join(' ', args));
     }
 
     public static long? StartTicks(string procRoot, int pid) => ParseStartTicks(ProcFiles.ReadText(Path.Combine(procRoot, Pid(pid), "stat")));

@@ -300,7 +300,8 @@ public static class MachineStatusParser
     private static CheckException Unrecognised(long lineNumber, ReadOnlySpan<char> line, string what)
         => new($"{Where}, line {lineNumber}: {what}: '{Shorten(line)}'");
 
-    internal static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";
+    // Between words: half a URL would escape the secret masking.
+    internal static string Shorten(string line) => ShortText.Cut(line, 80);
 
-    internal static string Shorten(ReadOnlySpan<char> line) => line.Length <= 80 ? line.ToString() : string.Concat(line[..77], "...");
+    internal static string Shorten(ReadOnlySpan<char> line) => ShortText.Cut(line, 80);
 }

@@ -17,7 +17,9 @@ public static class JobConfigReader
     /// <summary>A job file is a few hundred bytes; the bound keeps a file that is not one from filling memory.</summary>
     public const int MaxBytes = 1024 * 1024;
 
-    public static JobConfig Load(string path, string job)
+    /// <param name="secrets">Learns the secrets the job's values hold (a destination's URL password, a key that
+    /// names a password), so that the output masks them wherever they are repeated.</param>
+    public static JobConfig Load(string path, string job, SecretMasker? secrets = null)
     {
         // The INI provider resolved relative paths against the executable's folder; users mean the working dir.
         path = Path.GetFullPath(path);
@@ -37,6 +39,12 @@ public static class JobConfigReader
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
             if (child.Value is { } v) values[child.Key] = StripInlineComment(v);
+        if (secrets is not null)
+            foreach (var (key, value) in values)
+            {
+                secrets.Learn(value);
+                secrets.Learn($"{key}={value}");
+            }
         if (values.Count == 0)
         {
             var known = root.GetSection("job").GetChildren().Select(c => c.Key).ToList();

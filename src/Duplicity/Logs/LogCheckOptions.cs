@@ -63,10 +63,13 @@ public sealed record LogCheckOptions
 
     public JobPatterns Patterns => new(CriticalPatterns, WarningPatterns, IgnorePatterns);
 
-    public static LogCheckOptions From(ParsedOptions o)
+    public static LogCheckOptions From(ParsedOptions o) => FromCommandLine(o, null);
+
+    /// <summary>Reads the job named by --job (when given, learning its secrets) and merges the options over it.</summary>
+    public static LogCheckOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets)
     {
         var jobName = o.Get("job");
-        var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName);
+        var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName, secrets);
         return From(o, job);
     }
 
@@ -99,7 +102,7 @@ public sealed record LogCheckOptions
             CriticalPatterns = Patterns("log-critical", "log_critical"),
             WarningPatterns = Patterns("log-warning", "log_warning"),
             IgnorePatterns = Patterns("log-ignore", "log_ignore"),
-            Destination = Pick("destination", "destination"),
+            Destination = DestinationUrl.Pick(o.Get("destination"), job?.Destination, job?.Name),
             ArchiveDir = Pick("archive-dir", "archive_dir"),
             BackupName = Pick("name", "name"),
             User = Pick("user", "user"),

@@ -1,3 +1,5 @@
+using DuplicityChecks.Plugin;
+
 namespace DuplicityChecks.Duplicity.Logs;
 
 /// <summary>How a run ended.</summary>
@@ -29,10 +31,12 @@ public sealed class FailureHit(KnownFailure failure, long offset, bool fromMachi
 
     public List<string> Lines { get; } = [];
 
-    internal void AddLine(string maskedLine)
+    /// <summary>Keeps a line as written (masked when shown), cut between words: half a URL would escape the masking.</summary>
+    internal void AddLine(string line)
     {
-        if (Lines.Count >= MaxLines || maskedLine.Length == 0 || Lines.Contains(maskedLine)) return;
-        Lines.Add(maskedLine.Length > MaxLineLength ? maskedLine[..MaxLineLength] + "..." : maskedLine);
+        if (Lines.Count >= MaxLines || line.Length == 0) return;
+        var kept = ShortText.Cut(line, MaxLineLength);
+        if (!Lines.Contains(kept)) Lines.Add(kept);
     }
 }
 

@@ -35,7 +35,7 @@ public sealed partial class DuplicityArguments
     public bool ActionIsImplicit { get; }
 
     /// <summary>The target URL with any password replaced by <c>***</c>; null when none was found.</summary>
-    public string? Target => _rawTarget is null ? null : SecretMasker.MaskUrlPasswords(_rawTarget);
+    public string? Target => _rawTarget is null ? null : SecretMasker.MaskInPlace(_rawTarget);
 
     /// <summary>The source directory of a backup (or the restore directory), as typed.</summary>
     public string? Source { get; }

@@ -238,5 +238,6 @@ public sealed class ProcProcessSource(string procRoot, DateTimeOffset now, UserD
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static string Shorten(string text) => text.Length > 80 ? text[..80].ReplaceLineEndings(" ") + "..." : text.ReplaceLineEndings(" ");
+    // Between words: half a URL would escape the secret masking.
+    private static string Shorten(string text) => ShortText.Cut(text.ReplaceLineEndings(" "), 83);
 }

@@ -77,7 +77,7 @@ public sealed partial record ProcessFilter(string? Destination = null, string? A
     public string Describe()
     {
         var parts = new List<string>();
-        if (Destination is not null) parts.Add(SecretMasker.MaskUrlPasswords(Destination));
+        if (Destination is not null) parts.Add(SecretMasker.MaskInPlace(Destination));
         if (ArchiveDir is not null) parts.Add($"archive dir {ArchiveDir}");
         if (Name is not null) parts.Add($"name {Name}");
         if (User is not null) parts.Add($"user {User}");

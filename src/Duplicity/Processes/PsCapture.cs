@@ -98,5 +98,6 @@ public static class PsCapture
         }
     }
 
-    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "..." : text;
+    // Between words: half a URL would escape the secret masking.
+    private static string Shorten(string text) => ShortText.Cut(text, 83);
 }

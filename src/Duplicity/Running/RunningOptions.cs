@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
@@ -83,7 +84,7 @@ public sealed record RunningOptions
             }
         }
         var filter = new ProcessFilter(
-            NonEmpty(o.Get("destination")) ?? job?.Destination,
+            DestinationUrl.Pick(o.Get("destination"), job?.Destination, job?.Name),
             NonEmpty(o.Get("archive-dir")) ?? job?.ArchiveDir,
             NonEmpty(o.Get("name")) ?? job?.BackupName,
             NonEmpty(o.Get("user")) ?? job?.User,

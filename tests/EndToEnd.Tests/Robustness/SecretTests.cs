@@ -26,7 +26,7 @@ public class SecretTests
         yield return ("fails", $"#!/bin/sh\n{Echo}exit 1\n");
         yield return ("backend-fails", $"#!/bin/sh\n{Echo}exit 50\n");
         yield return ("lock", $"#!/bin/sh\n{Echo}echo 'Another duplicity instance is already running' >&2\nexit 23\n");
-        yield return ("garbage-log", $"#!/bin/sh\n{Echo}for a; do last=$a; done\nwhile [ $# -gt 0 ]; do [ \"$1\" = --log-file ] && f=$2; shift; done\n"
+        yield return ("garbage-log", $"#!/bin/sh\n{Echo}for a; do last=$a; done\nfor a; do case $a in --log-file=*) f=${{a#--log-file=}};; esac; done\n"
                                      + "printf 'INFO 3\\n. %s %s %s\\nchain-complete\\n full nonsense\\n' \"$last\" \"$PASSPHRASE\" \"$FTP_PASSWORD\" > \"$f\"\nexit 0\n");
         yield return ("hangs", $"#!/bin/sh\n{Echo}exec /bin/sleep 30\n");
     }
