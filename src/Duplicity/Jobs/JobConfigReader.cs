@@ -25,7 +25,7 @@ public static class JobConfigReader
         IConfigurationRoot root;
         try
         {
-            root = new ConfigurationBuilder().AddIniFile(path, optional: false, reloadOnChange: false).Build();
+            root = new ConfigurationBuilder().AddIniStream(ReadBounded(path)).Build();
         }
         catch (UnauthorizedAccessException)
         {
@@ -33,7 +33,7 @@ public static class JobConfigReader
         }
         catch (Exception e) when (e is FormatException or IOException or InvalidDataException)
         {
-            throw new CheckException($"config {path} is not a valid INI file: {FirstLine(e.Message)}");
+            throw new CheckException($"config {path} is not a valid INI file: {IniProblem(e)}");
         }
 
         var section = root.GetSection("job").GetSection(job);
@@ -63,6 +63,17 @@ public static class JobConfigReader
         }
 
         return new JobConfig(job, path, values);
+    }
+
+    /// <summary>The file's bytes, at most <see cref="ReadLimits.JobFileBytes"/> (the INI provider reads any length, /dev/zero too).</summary>
+    private static MemoryStream ReadBounded(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var limited = new LimitedReadStream(file, ReadLimits.JobFileBytes, () => $"config {path} exceeds the {ReadLimits.Format(ReadLimits.JobFileBytes)} read limit");
+        var bytes = new MemoryStream();
+        limited.CopyTo(bytes);
+        bytes.Position = 0;
+        return bytes;
     }
 
     /// <summary>
@@ -98,6 +109,15 @@ public static class JobConfigReader
         var mode = File.GetUnixFileMode(path);
         return (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
     }
+
+    /// <summary>
+    /// The provider's "Unrecognized line format" quotes the line, which may hold a secret; the other messages name a
+    /// key or the file. (Native AOT may give the resource key instead of the text.)
+    /// </summary>
+    private static string IniProblem(Exception e)
+        => e is FormatException && (e.Message.StartsWith("Unrecognized line format", StringComparison.Ordinal) || e.Message.Contains("UnrecognizedLineFormat", StringComparison.Ordinal))
+            ? "a line is neither [section], key = value nor a comment"
+            : FirstLine(e.Message);
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

@@ -24,8 +24,8 @@ public static class CollectionStatusRunner
             var commandLine = masker.Mask(program + " " + string.Join(' ', args.Select(Quote)));
             log.Debug("running {Command:l}", commandLine);
 
-            var stdout = new StringBuilder();
-            var stderr = new StringBuilder();
+            var stdout = new BoundedTextCapture(ReadLimits.CapturedOutputChars);
+            var stderr = new BoundedTextCapture(ReadLimits.CapturedOutputChars);
             var command = Cli.Wrap(program)
                 .WithArguments(args)
                 .WithEnvironmentVariables(env => env
@@ -33,8 +33,8 @@ public static class CollectionStatusRunner
                     .Set("LANGUAGE", null)
                     .Set("TZ", "UTC"))
                 .WithStandardInputPipe(PipeSource.Null)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+                .WithStandardOutputPipe(stdout.Target)
+                .WithStandardErrorPipe(stderr.Target)
                 .WithValidation(CommandResultValidation.None);
 
             CommandResult result;
@@ -55,7 +55,9 @@ public static class CollectionStatusRunner
                 log.Debug("cancelled: killed {Count} process(es) left below the check", killed);
                 throw;
             }
-            var machineLog = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath, cancellation).ConfigureAwait(false) : "";
+            var machineLog = File.Exists(logPath) ? await ReadMachineLogAsync(logPath, cancellation).ConfigureAwait(false) : "";
+            if (stdout.Truncated || stderr.Truncated)
+                log.Debug("duplicity wrote more than {Limit:l} to stdout or stderr: only the start was kept", ReadLimits.Format(ReadLimits.CapturedOutputChars));
             log.Debug("duplicity exited with {Code} after {Ms} ms, machine log {Bytes} bytes", result.ExitCode, (long)result.RunTime.TotalMilliseconds, machineLog.Length);
             if (log.IsVerbose) log.Verbose("duplicity stderr: {Stderr:l}", masker.Mask(stderr.ToString()));
             return new CollectionStatusRun(result.ExitCode, machineLog, stdout.ToString(), stderr.ToString(), commandLine);
@@ -64,6 +66,19 @@ public static class CollectionStatusRunner
         {
             try { dir.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// The machine log, within <see cref="ReadLimits.LiveMachineLogBytes"/>: it is parsed whole from a string, and
+    /// the program that writes it may be anything --duplicity names.
+    /// </summary>
+    private static async Task<string> ReadMachineLogAsync(string path, CancellationToken cancellation)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var limited = new LimitedReadStream(file, ReadLimits.LiveMachineLogBytes,
+            () => $"the machine log of duplicity collection-status exceeds the {ReadLimits.Format(ReadLimits.LiveMachineLogBytes)} read limit");
+        using var reader = new StreamReader(limited, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
