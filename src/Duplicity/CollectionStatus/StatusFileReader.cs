@@ -18,6 +18,12 @@ public static class StatusFileReader
     private const int DetectionLines = 20;
 
     /// <summary>
+    /// How many lines, blank ones included, at most: the look-ahead keeps every line it reads, and a file of
+    /// millions of blank lines kept them all (17 MiB of newlines: 230 MB).
+    /// </summary>
+    private const int DetectionLinesWithBlanks = 1000;
+
+    /// <summary>
     /// Reads a saved collection-status. <see cref="CheckException"/> when the file cannot be read (naming the path
     /// and the reason) or when its content is not a collection-status listing we understand.
     /// </summary>
@@ -62,7 +68,7 @@ public static class StatusFileReader
         var head = new List<string>();
         var machine = false;
         var nonBlank = 0;
-        while (nonBlank < DetectionLines && lines.TryReadLine(out var line))
+        while (nonBlank < DetectionLines && head.Count < DetectionLinesWithBlanks && lines.TryReadLine(out var line))
         {
             head.Add(line.ToString());
             if (line.Length == 0) continue;
