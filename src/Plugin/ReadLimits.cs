@@ -36,8 +36,8 @@ public static class ReadLimits
     public const int LogLineBytes = 1 << 20;
 
     /// <summary>
-    /// A ps capture: 5,000 processes with 400-byte command lines are 2 MiB (a busy server has hundreds to a few
-    /// thousand). Parsed, a capture costs up to 16 times its size (tens of thousands of tiny processes), so a full
+    /// A ps capture: 5,000 processes with 300-byte command lines are 1.5 MiB (a busy server has hundreds to a few
+    /// thousand; 5,000 of 420 bytes, 2.1 MB, are over). Parsed, a capture costs up to 16 times its size (tens of thousands of tiny processes), so a full
     /// one stays within the memory bound; 4 MiB of them did not (69 MiB).
     /// </summary>
     public const long PsCaptureBytes = 2L << 20;
