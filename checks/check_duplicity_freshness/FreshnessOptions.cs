@@ -11,11 +11,11 @@ public sealed record FreshnessOptions
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
         new("job", 'j', "NAME", "Read the job's settings from the [job:NAME] section of the config file"),
-        new("config", null, "FILE", "Job config file (INI)", JobConfigReader.DefaultPath),
+        new("config", null, "FILE", "Job config file (INI, at most 1 MiB)", JobConfigReader.DefaultPath),
         new("destination", 'd', "URL", "Backup target URL exactly as the job gives it to duplicity; with no archive dir, a live 'duplicity collection-status' is run against it"),
-        new("archive-dir", 'A', "DIR", "duplicity's archive dir (cache) to read offline; with no --name and no --destination every backup in it is checked"),
+        new("archive-dir", 'A', "DIR", "duplicity's archive dir (cache) to read offline; with no --name and no --destination every backup in it is checked (at most 30,000 manifests a backup)"),
         new("name", 'N', "NAME", "duplicity --name of the backup (default: md5 of the destination URL)"),
-        new("status-file", 's', "FILE", "Read a saved collection-status (text or --log-fd/--log-file machine form, auto-detected)"),
+        new("status-file", 's', "FILE", "Read a saved collection-status (text or --log-fd/--log-file machine form, auto-detected; at most 16 MiB, lines up to 64 KiB)"),
         new("timezone", null, "TZ", "Zone of the dates in a human collection-status text", "the machine's zone"),
         new("warning", 'w', "RANGE", "WARNING range for the age of the last complete backup (durations: 26h, 2d, 1w)", "26h"),
         new("critical", 'c', "RANGE", "CRITICAL range for the age of the last complete backup", "50h"),

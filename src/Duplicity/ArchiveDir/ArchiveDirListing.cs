@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
@@ -72,6 +73,10 @@ public sealed class ArchiveDirListing
         switch (entry.Tag)
         {
             case EntryTag.Duplicity:
+                // Manifests and full signatures are kept (one each per set): bounded, so that a folder of made-up
+                // names cannot grow the check past its memory bound.
+                if (Manifests.Count + FullSignatures.Count >= ReadLimits.ArchiveDirManifests)
+                    throw new CheckException($"archive dir {Directory} holds more than {ReadLimits.ArchiveDirManifests} manifests and full signatures, the read limit");
                 DuplicityFiles++;
                 if (entry.Name.Partial) PartialFiles++;
                 if (entry.Name.Kind == ArchiveFileKind.Manifest) Manifests.Add(new ManifestFile(entry.Name, entry.FileName!));

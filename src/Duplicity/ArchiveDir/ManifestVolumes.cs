@@ -15,6 +15,12 @@ public static class ManifestVolumes
 {
     private static ReadOnlySpan<byte> VolumeWord => "Volume "u8;
 
+    /// <summary>
+    /// Distinct volume numbers counted at most (a million 25 MB volumes are 25 TB in one set): the set of numbers
+    /// seen is the only thing that grows with the file, about 24 MB at this count. More: the manifest is unreadable.
+    /// </summary>
+    private const int MaxVolumes = 1_000_000;
+
     /// <summary>The volume count, or null when the file cannot be read (missing, permission, encrypted).</summary>
     public static int? Count(string path, bool gzipped = false, CancellationToken cancellationToken = default)
     {
@@ -77,7 +83,8 @@ public static class ManifestVolumes
                     digits++;
                     continue;
                 }
-                if (b == (byte)':' && digits > 0) seen.Add(number);
+                if (b == (byte)':' && digits > 0 && seen.Add(number) && seen.Count > MaxVolumes)
+                    throw new InvalidDataException($"more than {MaxVolumes} volumes");
                 atLineStart = false;
             }
         }

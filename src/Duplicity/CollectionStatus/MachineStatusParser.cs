@@ -37,7 +37,7 @@ public static class MachineStatusParser
     /// <param name="source"><see cref="BackupSourceKind.MachineLog"/> for a saved file, <see cref="BackupSourceKind.LiveRun"/> for a live run.</param>
     public static BackupCollection Parse(TextReader reader, string sourceDescription, string? name = null, BackupSourceKind source = BackupSourceKind.MachineLog)
     {
-        using var lines = new SpanLineReader(reader);
+        using var lines = new SpanLineReader(reader, source: Where);
         return Parse(lines, sourceDescription, name, source);
     }
 

@@ -18,31 +18,37 @@ public static class StatusFileReader
     private const int DetectionLines = 20;
 
     /// <summary>
+    /// How many lines, blank ones included, at most: the look-ahead keeps every line it reads, and a file of
+    /// millions of blank lines kept them all (17 MiB of newlines: 230 MB).
+    /// </summary>
+    private const int DetectionLinesWithBlanks = 1000;
+
+    /// <summary>
     /// Reads a saved collection-status. <see cref="CheckException"/> when the file cannot be read (naming the path
     /// and the reason) or when its content is not a collection-status listing we understand.
     /// </summary>
     public static BackupCollection Read(string path, TimeZoneInfo zone, string? name = null)
     {
-        StreamReader reader;
+        FileStream file;
         try
         {
-            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
-                new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan });
+            file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new CheckException($"cannot read the status file {path}: {Reason(e, path)}", e);
         }
-        using (reader)
+        // Counted, not asked: a device or a FIFO has no length, and /dev/zero is endless.
+        var limited = new LimitedReadStream(file, ReadLimits.StatusFileBytes,
+            () => $"status file {path} exceeds the {ReadLimits.Format(ReadLimits.StatusFileBytes)} read limit");
+        using var reader = new StreamReader(limited, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        try
         {
-            try
-            {
-                return Parse(reader, zone, path, name);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CheckException($"cannot read the status file {path}: {Reason(e, path)}", e);
-            }
+            return Parse(reader, zone, path, name, $"status file {path}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckException($"cannot read the status file {path}: {Reason(e, path)}", e);
         }
     }
 
@@ -51,15 +57,20 @@ public static class StatusFileReader
     /// The machine form gives <see cref="BackupSourceKind.MachineLog"/>, the text form <see cref="BackupSourceKind.StatusText"/>.
     /// </summary>
     public static BackupCollection Parse(TextReader reader, TimeZoneInfo zone, string sourceDescription, string? name = null)
+        => Parse(reader, zone, sourceDescription, name, sourceDescription);
+
+    /// <param name="limitSource">How a line over the length limit names the input.</param>
+    private static BackupCollection Parse(TextReader reader, TimeZoneInfo zone, string sourceDescription, string? name, string limitSource)
     {
-        // The look-ahead lines are read as strings and handed out again first (pipes cannot seek).
+        // The look-ahead lines are copied as strings and handed out again first (pipes cannot seek); every line is
+        // bounded (SpanLineReader), so the look-ahead is too.
+        using var lines = new SpanLineReader(reader, maxLineLength: ReadLimits.StatusLineChars, source: limitSource);
         var head = new List<string>();
         var machine = false;
         var nonBlank = 0;
-        string? line;
-        while (nonBlank < DetectionLines && (line = reader.ReadLine()) is not null)
+        while (nonBlank < DetectionLines && head.Count < DetectionLinesWithBlanks && lines.TryReadLine(out var line))
         {
-            head.Add(line);
+            head.Add(line.ToString());
             if (line.Length == 0) continue;
             nonBlank++;
             if (MachineLogReader.IsStanzaStart(line))
@@ -68,7 +79,7 @@ public static class StatusFileReader
                 break;
             }
         }
-        using var lines = new SpanLineReader(reader, head);
+        lines.Replay(head);
         return machine
             ? MachineStatusParser.Parse(lines, sourceDescription, name)
             : StatusTextParser.Parse(lines, zone, sourceDescription, name);

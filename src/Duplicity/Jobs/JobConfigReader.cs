@@ -12,10 +12,10 @@ namespace DuplicityChecks.Duplicity.Jobs;
 /// </summary>
 public static class JobConfigReader
 {
-    public const string DefaultPath = "/etc/duplicity-checks.ini";
-
     /// <summary>A job file is a few hundred bytes; the bound keeps a file that is not one from filling memory.</summary>
-    public const int MaxBytes = 1024 * 1024;
+    private const int MaxBytes = (int)ReadLimits.JobFileBytes;
+
+    public const string DefaultPath = "/etc/duplicity-checks.ini";
 
     /// <param name="secrets">Learns the secrets the job's values hold (a destination's URL password, a key that
     /// names a password), so that the output masks them wherever they are repeated.</param>
@@ -32,7 +32,7 @@ public static class JobConfigReader
         }
         catch (Exception e) when (e is FormatException or IOException or InvalidDataException)
         {
-            throw new CheckException($"config {path} is not a valid INI file: {FirstLine(e.Message)}");
+            throw new CheckException($"config {path} is not a valid INI file: {IniProblem(e)}");
         }
 
         var section = root.GetSection("job").GetSection(job);
@@ -67,7 +67,7 @@ public static class JobConfigReader
             {
                 if (length == buffer.Length)
                 {
-                    if (length > MaxBytes) throw new CheckException($"config {path} is larger than {MaxBytes / 1024 / 1024} MiB: not a job file");
+                    if (length > MaxBytes) throw new CheckException($"config {path} exceeds the {ReadLimits.Format(MaxBytes)} read limit");
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 4, MaxBytes + 1));
                 }
                 var n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
@@ -96,6 +96,11 @@ public static class JobConfigReader
         if (v.Length >= 2 && v[0] == '"' && v[^1] == '"') v = v[1..^1];
         return v;
     }
+
+    private static string IniProblem(Exception e)
+        => e is FormatException && (e.Message.StartsWith("Unrecognized line format", StringComparison.Ordinal) || e.Message.Contains("UnrecognizedLineFormat", StringComparison.Ordinal))
+            ? "a line is neither [section], key = value nor a comment"
+            : FirstLine(e.Message);
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

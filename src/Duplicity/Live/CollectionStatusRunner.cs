@@ -84,7 +84,9 @@ public static class CollectionStatusRunner
             var exitCode = (await task).ExitCode;
             if (ownSession && exitCode is 126 or 127 && SetsidExecFailure(stderr.Text) is { } reason)
                 throw new CheckException($"cannot run {program}: {reason}");
-            var machineLog = File.Exists(logPath) ? await File.ReadAllTextAsync(logPath, cancellation).ConfigureAwait(false) : "";
+            var machineLog = File.Exists(logPath) ? await ReadMachineLogAsync(logPath, cancellation).ConfigureAwait(false) : "";
+            if (stdout.Truncated || stderr.Truncated)
+                log.Debug("duplicity wrote more than {Limit:l} to stdout or stderr: only the start was kept", ReadLimits.Format(ExitBoundCapture.MaxBytes));
             log.Debug("duplicity exited with {Code} after {Ms} ms, machine log {Bytes} bytes; {Left} process(es) it left ended", exitCode, (long)runTime.TotalMilliseconds, machineLog.Length, leftovers);
             if (log.IsVerbose) log.Verbose("duplicity stderr: {Stderr:l}", masker.Mask(stderr.Text));
             return new CollectionStatusRun(exitCode, machineLog, stdout.Text, stderr.Text, commandLine);
@@ -118,6 +120,19 @@ public static class CollectionStatusRunner
         log.Debug("{Count} process(es) left by the run could not be ended (PIDs {Pids:l}): another user's; with --sudo-user allow '{Kill:l}' for that user in sudoers",
             outcome.Left.Count, string.Join(' ', outcome.Left), SudoKill.KillPath);
         return outcome.Ended;
+    }
+
+    /// <summary>
+    /// The machine log, within <see cref="ReadLimits.LiveMachineLogBytes"/>: it is parsed whole from a string, and
+    /// the program that writes it may be anything --duplicity names.
+    /// </summary>
+    private static async Task<string> ReadMachineLogAsync(string path, CancellationToken cancellation)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var limited = new LimitedReadStream(file, ReadLimits.LiveMachineLogBytes,
+            () => $"the machine log of duplicity collection-status exceeds the {ReadLimits.Format(ReadLimits.LiveMachineLogBytes)} read limit");
+        using var reader = new StreamReader(limited, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using DuplicityChecks.Duplicity.Text;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Locks;
 
@@ -38,7 +40,8 @@ public static class ProcLocks
         var path = Path.Combine(procRoot, "locks");
         try
         {
-            return Parse(File.ReadLines(path));
+            // Bounded: a capture's "locks" (--proc-root) can be anything, /dev/zero included.
+            return Parse(BoundedTextFile.ReadLines(path, ReadLimits.ProcLocksBytes, ReadLimits.StatusLineChars, $"lock table {path}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -24,9 +24,9 @@ public sealed record LogCheckOptions
 {
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
-        new("logfile", 'l', "FILE", "The job's log: cron output, a wrapper's log, or duplicity's --log-file machine log (detected per run); it may hold many runs"),
+        new("logfile", 'l', "FILE", "The job's log: cron output, a wrapper's log, or duplicity's --log-file machine log (detected per run); it may hold many runs, of any size, but no line longer than 1 MiB"),
         new("job", 'j', "NAME", "Read the job's settings from the [job:NAME] section of the config file; options given here win"),
-        new("config", null, "FILE", "Job config file (INI)", JobConfigReader.DefaultPath),
+        new("config", null, "FILE", "Job config file (INI, at most 1 MiB)", JobConfigReader.DefaultPath),
         new("scope", null, "SCOPE", "What to judge: last-run (the most recent run; a later success clears an earlier failure), new (only what was appended since the previous check; needs the state file), all (every run in the file)", "last-run"),
         new("state-file", null, "FILE", "Where --scope new keeps its position (device, inode, offset, fingerprint)", StateFile.DefaultDirectory + "/log-<hash of the log path>.state"),
         new("age-warning", null, "DURATION", "WARNING when the last run is older than DURATION (its statistics EndTime, else the log's mtime)", "off"),

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using DuplicityChecks.Duplicity.MachineLog;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Logs;
 
@@ -20,6 +21,12 @@ namespace DuplicityChecks.Duplicity.Logs;
 public sealed class LogScanner
 {
     private const int MaxStanzaLines = 400;
+
+    /// <summary>
+    /// Bytes kept of one stanza line: 400 lines of the 1 MiB a line may have would be 800 MB of text; a stanza's
+    /// first line is what classifies it, and what is shown of a line is cut at 300 characters anyway.
+    /// </summary>
+    private const int MaxStanzaLineBytes = 4096;
     private const int ContextLines = 8;
     private static readonly byte[] Traceback = "Traceback ("u8.ToArray();
 
@@ -55,7 +62,8 @@ public sealed class LogScanner
     /// <param name="sink">Receives every finished run.</param>
     /// <param name="patterns">The job's log_critical/log_warning/log_ignore patterns.</param>
     /// <param name="bufferSize">
-    /// Bytes per read; a line longer than the buffer grows it. 256 KiB: 64 KiB, 256 KiB and 1 MiB gave first-scan CPU
+    /// Bytes per read; a line longer than the buffer grows it, up to <see cref="ReadLimits.LogLineBytes"/> (a longer
+    /// line is UNKNOWN naming the limit and the line's offset). 256 KiB: 64 KiB, 256 KiB and 1 MiB gave first-scan CPU
     /// times within the noise of the shared test machine (256 KiB the lowest median and minimum in 9 interleaved
     /// runs), and the smaller block keeps a megabyte off the peak memory.
     /// </param>
@@ -112,7 +120,7 @@ public sealed class LogScanner
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // one line longer than the buffer
+            if (filled == buffer.Length) GrowForOneLine(ref buffer, bufferBase); // one line longer than the buffer
             var n = stream.Read(buffer.AsSpan(filled));
             if (n == 0) break;
             BytesScanned += n;
@@ -126,6 +134,18 @@ public sealed class LogScanner
             }
         }
         if (filled > 0) Line(buffer.AsSpan(0, filled), bufferBase); // not counted in SafeOffset
+    }
+
+    /// <summary>
+    /// The buffer holds only the start of one line (earlier lines were moved out): it doubles, up to one byte more
+    /// than the line limit (a line of exactly the limit plus its newline fits); full at that size, the line is too
+    /// long. Never cut: what follows a cut could be taken for a line of its own.
+    /// </summary>
+    private static void GrowForOneLine(ref byte[] buffer, long lineOffset)
+    {
+        if (buffer.Length > ReadLimits.LogLineBytes)
+            throw new CheckException($"log line longer than {ReadLimits.Format(ReadLimits.LogLineBytes)} (the read limit for one line) at offset {lineOffset}");
+        Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, ReadLimits.LogLineBytes + 1L));
     }
 
     private void ScanPlain(Stream stream, long offset)
@@ -249,7 +269,7 @@ public sealed class LogScanner
             }
             if (!IsStanzaHeader(line, out _))
             {
-                if (_stanza.Count < MaxStanzaLines) _stanza.Add(Encoding.UTF8.GetString(line));
+                if (_stanza.Count < MaxStanzaLines) _stanza.Add(Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)]));
                 return;
             }
             FinishStanza(offset); // cut short by the next stanza (README-LOG: tolerate it)
@@ -272,9 +292,9 @@ public sealed class LogScanner
         if (IsStanzaHeader(line, out var interesting))
         {
             EndContext();
-            if (interesting && MachineLogReader.IsStanzaStart(Encoding.UTF8.GetString(line)))
+            if (interesting && MachineLogReader.IsStanzaStart(Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)])))
             {
-                _stanza = [Encoding.UTF8.GetString(line)];
+                _stanza = [Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)])];
                 _stanzaOffset = offset;
             }
             else _skippingStanza = true;

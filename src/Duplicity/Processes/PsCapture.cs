@@ -1,4 +1,5 @@
 using System.Globalization;
+using DuplicityChecks.Duplicity.Text;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Processes;
@@ -18,6 +19,7 @@ public static class PsCapture
         zone ??= TimeZoneInfo.Local;
         var result = new List<ProcessEntry>();
         var number = 0;
+        var arguments = 0L;
         foreach (var raw in lines)
         {
             number++;
@@ -29,6 +31,9 @@ public static class PsCapture
                 if (result.Count == 0 && line.TrimStart().StartsWith("PID", StringComparison.Ordinal)) continue; // the header
                 throw new CheckException($"{source} line {number} is not 'ps -eo pid,ppid,user,lstart,etimes,args' output: '{Shorten(line)}'");
             }
+            // Each argument is a string of its own: one-letter arguments cost 16 times their bytes (ReadLimits).
+            if ((arguments += entry.Argv.Count) > ReadLimits.PsCaptureArguments)
+                throw new CheckException($"{source} has more than {ReadLimits.PsCaptureArguments} command-line arguments, the read limit");
             result.Add(entry);
         }
         return result;
@@ -38,7 +43,8 @@ public static class PsCapture
     {
         try
         {
-            return Parse(File.ReadLines(path), zone, $"ps capture {path}");
+            var source = $"ps capture {path}";
+            return Parse(BoundedTextFile.ReadLines(path, ReadLimits.PsCaptureBytes, ReadLimits.PsLineChars, source), zone, source);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

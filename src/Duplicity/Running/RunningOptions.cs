@@ -29,14 +29,14 @@ public sealed record RunningOptions
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
         new("job", 'j', "NAME", "Check the job [job:NAME] of the --config file (its destination, archive_dir, name and user); options given here override it"),
-        new("config", null, "FILE", "The job file", Default: "/etc/duplicity-checks.ini"),
+        new("config", null, "FILE", "The job file (INI, at most 1 MiB)", Default: "/etc/duplicity-checks.ini"),
         new("destination", 'd', "URL", "Count only duplicity runs with this target URL (compared without password and trailing slash)"),
         new("archive-dir", 'A', "DIR", "Count only runs using this --archive-dir (runs without one use ~/.cache/duplicity of their user); also the lockfile's place"),
         new("name", 'N', "NAME", "Count only runs with this backup name (--name, or md5 of the URL as duplicity does)"),
         new("user", 'u', "USER", "Count only runs of this user (a name in /etc/passwd, or a uid)"),
         new("match", 'm', "REGEX", "Count only runs whose command line (as ps shows it) matches this .NET regular expression"),
         new("proc-root", null, "DIR", "Read the process table from DIR laid out like /proc (replays a capture)", Default: "/proc"),
-        new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc; locks then come from --proc-root when it is given"),
+        new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc (at most 2 MiB and 200,000 arguments); locks then come from --proc-root when it is given"),
         new("waiting-state", null, "STATE", "State when a run waits for terminal input (a GPG passphrase prompt): ok, warning, critical or unknown", Default: "warning"),
         new("warning", 'w', "RANGE", "Warning range for the elapsed time of the oldest run (durations: 90s, 15m, 12h, 2d)", Default: DefaultWarning),
         new("critical", 'c', "RANGE", "Critical range for the elapsed time of the oldest run", Default: DefaultCritical),

@@ -1,4 +1,5 @@
 using System.Buffers;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Text;
 
@@ -14,14 +15,22 @@ namespace DuplicityChecks.Duplicity.Text;
 /// Decoding stays in the reader it is given (a StreamReader's BOM detection and invalid-byte replacement are
 /// unchanged). Lines already read as strings (the look-ahead that detects a status file's form) can be handed in
 /// as <paramref name="firstLines"/>: they come first, then the rest of the reader. A line longer than the buffer
-/// grows it (from the pool); the buffer goes back to the pool on <see cref="Dispose"/>.
+/// grows it (from the pool), up to <paramref name="maxLineLength"/> characters: a longer line throws
+/// <see cref="CheckException"/> naming <paramref name="source"/>, the line and the limit (a line is never cut, which
+/// could hide what follows the cut; and /dev/zero is one endless line). The buffer goes back to the pool on
+/// <see cref="Dispose"/>.
 /// </remarks>
-internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? firstLines = null) : IDisposable
+internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? firstLines = null,
+    int maxLineLength = SpanLineReader.DefaultMaxLineLength, string source = "the input") : IDisposable
 {
+    /// <summary>Characters in one line unless the caller says otherwise: a bound, so that no input is one endless line.</summary>
+    public const int DefaultMaxLineLength = 1 << 20;
+
     private const int InitialSize = 16 * 1024;
 
-    private readonly string[] firstLines = firstLines?.ToArray() ?? []; // an array: no interface call per line
+    private string[] firstLines = firstLines?.ToArray() ?? []; // an array: no interface call per line
     private int firstIndex;
+    private long linesRead; // lines taken from the reader (not the handed-in first lines)
     private char[] buffer = ArrayPool<char>.Shared.Rent(InitialSize);
     private int start, end; // the unread text is buffer[start..end)
     private bool endOfInput;
@@ -49,6 +58,8 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
                     continue;
                 }
                 line = buffer.AsSpan(start, at - start);
+                CheckLength(line.Length);
+                linesRead++;
                 var next = at + 1;
                 if (buffer[at] == '\r' && next < end && buffer[next] == '\n') next++;
                 start = next;
@@ -59,10 +70,33 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
             {
                 line = buffer.AsSpan(start, end - start);
                 start = end;
+                CheckLength(line.Length);
+                if (line.Length > 0) linesRead++;
                 return line.Length > 0;
             }
+            // Without a line end, the text read so far is the start of one line.
+            CheckLength(end - start);
             Fill();
         }
+    }
+
+    /// <summary>
+    /// Hands the given lines out again before the rest of the input: the look-ahead that detects a file's form
+    /// reads its lines from this reader, keeps copies, and gives them back (no second buffer over the same reader).
+    /// Only when every line handed in earlier has been read.
+    /// </summary>
+    public void Replay(IReadOnlyList<string> lines)
+    {
+        if (firstIndex < firstLines.Length) throw new InvalidOperationException("earlier lines are still unread");
+        firstLines = lines.ToArray();
+        firstIndex = 0;
+        linesRead -= lines.Count;
+    }
+
+    private void CheckLength(int length)
+    {
+        if (length <= maxLineLength) return;
+        throw new CheckException($"{source}: line {linesRead + 1 + firstLines.Length} is longer than the {ReadLimits.Format(maxLineLength)} read limit for one line");
     }
 
     /// <summary>Moves the unread text to the front (growing the buffer when one line fills it) and reads more.</summary>
@@ -71,7 +105,8 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
         var unread = end - start;
         if (unread == buffer.Length)
         {
-            var bigger = ArrayPool<char>.Shared.Rent(buffer.Length * 2);
+            // One more character than the limit proves a line too long (CheckLength), so no more is ever needed.
+            var bigger = ArrayPool<char>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxLineLength + 2L));
             buffer.AsSpan(start, unread).CopyTo(bigger);
             ArrayPool<char>.Shared.Return(buffer);
             buffer = bigger;

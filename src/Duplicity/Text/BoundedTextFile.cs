@@ -1,0 +1,31 @@
+using System.Text;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Duplicity.Text;
+
+/// <summary>
+/// The lines of a small text file (a ps capture, /proc/locks) read within two bounds: the whole file and one line.
+/// <see cref="File.ReadLines(string)"/> has neither: a capture replaced by /dev/zero is one endless line, which grew
+/// a check to 8 GB. Either bound hit is a <see cref="CheckException"/> naming the file and the limit.
+/// </summary>
+internal static class BoundedTextFile
+{
+    /// <param name="what">How the messages name the file ("ps capture /tmp/ps.txt").</param>
+    public static IEnumerable<string> ReadLines(string path, long maxBytes, int maxLineChars, string what)
+    {
+        // Opened now, so that a missing file throws at the call as File.ReadLines does, not at the first line.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        return Lines(file, maxBytes, maxLineChars, what);
+    }
+
+    private static IEnumerable<string> Lines(FileStream file, long maxBytes, int maxLineChars, string what)
+    {
+        using var limited = new LimitedReadStream(file, maxBytes, () => $"{what} exceeds the {ReadLimits.Format(maxBytes)} read limit");
+        using var reader = new StreamReader(limited, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        using var lines = new SpanLineReader(reader, maxLineLength: maxLineChars, source: what);
+        while (Next(lines) is { } line) yield return line;
+    }
+
+    // An iterator cannot keep the span across its yield.
+    private static string? Next(SpanLineReader lines) => lines.TryReadLine(out var line) ? line.ToString() : null;
+}
