@@ -56,7 +56,7 @@ public partial class HardenedExecutableTests
             var pid = processes.Start(CliWrap.Cli.Wrap(executable).WithArguments(["-l", fifo, "-t", "30"]));
             var maps = $"/proc/{pid}/maps";
             string[] lines = [];
-            for (var i = 0; i < 200 && !lines.Any(l => l.EndsWith("/libc.so.6", StringComparison.Ordinal)); i++)
+            for (var i = 0; i < 600 && !lines.Any(l => l.EndsWith("/libc.so.6", StringComparison.Ordinal)); i++)
             {
                 Thread.Sleep(50);
                 try { lines = File.ReadAllLines(maps); } catch (IOException) { }
