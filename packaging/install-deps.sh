@@ -10,8 +10,10 @@ case "$what" in
     pkgs+=(duplicity gnupg icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
            monitoring-plugins-basic monitoring-plugins-standard procps util-linux time python3 sudo
            openssh-client openssh-server          # a real ssh ControlPersist master (LiveRunSshControlPersistTests)
-           dpkg-dev binutils lintian strace)   # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test;
-                                                # strace: StaticExecutableTests
+           dpkg-dev binutils lintian strace libnss-systemd)
+                                       # dpkg-dev, binutils, lintian: packaging/deb/build.sh and its test;
+                                       # strace: StaticExecutableTests; libnss-systemd: the NSS-only users of
+                                       # the user-lookup tests (userdb records in /run/userdb, TestSupport)
     [ "$what" = bench ] && pkgs+=(hyperfine) ;;
   demo) pkgs+=(duplicity gnupg) ;;
   fuzz) pkgs+=(afl++) ;;                       # tests/Fuzz/run.sh (afl-fuzz, afl-tmin)

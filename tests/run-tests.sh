@@ -11,6 +11,7 @@ mode=all
 if [ "$mode" = all ]; then
   packaging/install-deps.sh test || exit 1
   packaging/publish.sh dist || exit 1
+  packaging/publish.sh --static dist/static || exit 1   # the opt-in static build: tests/EndToEnd.Tests/Package
   filter=""
 else
   packaging/install-deps.sh build || exit 1

@@ -2,11 +2,16 @@
 # The benchmark suite (issue 6): whole-process comparisons against the C/Perl/shell monitoring plugins, scale
 # series on generated inputs, and (with "all" or "micro") the BenchmarkDotNet microbenchmarks.
 #
-# Usage: packaging/bench/run.sh [whole|micro|all] [--no-publish] [--rounds N] [--out DIR]
+# Usage: packaging/bench/run.sh [whole|compare|micro|all] [--no-publish] [--rounds N] [--out DIR] [--static DIR]
 #   whole (default)  whole-process comparisons and scale series; results in DIR/results.md (and JSON per group)
+#   compare          only the whole-process comparisons with check_dummy, check_procs, check_file_age, check_log
+#                    and duplicity collection-status (both builds), no scale series
 #   micro            only the in-process microbenchmarks (tests/Benchmarks, BenchmarkDotNet)
 #   all              both
-#   --no-publish     use the executables already in dist/ (default: packaging/publish.sh first)
+#   --no-publish     use the executables already in dist/ and dist/static/ (default: packaging/publish.sh first,
+#                    the default build into dist/ and the opt-in static build into dist/static/)
+#   --static DIR     the opt-in static build's executables (default: dist/static when it holds them); its
+#                    running, freshness and log checks join the comparison groups as "... (static)"
 #   --rounds N       interleaved rounds per group (default 5; each round runs every command of the group
 #                    5 times in one hyperfine call, so 25 runs per command)
 #   --out DIR        where results go (default artifacts/bench/<UTC time>)
@@ -18,14 +23,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
-what=whole publish=1 rounds=5 out="" before=""
+what=whole publish=1 rounds=5 out="" before="" static=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    whole|micro|all) what=$1 ;;
+    whole|compare|micro|all) what=$1 ;;
     --no-publish) publish=0 ;;
     --rounds) rounds=$2; shift ;;
     --out) out=$2; shift ;;
     --before) before=$(cd "$2" && pwd); shift ;;
+    --static) static=$(cd "$2" && pwd); shift ;;
     *) echo "bench: unknown argument $1"; exit 2 ;;
   esac
   shift
@@ -34,7 +40,7 @@ out=${out:-artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-if [ "$what" != whole ]; then
+if [ "$what" = micro ] || [ "$what" = all ]; then
   echo "bench: microbenchmarks (BenchmarkDotNet), results in $out/micro"
   # BENCH_MICRO_ARGS: more BenchmarkDotNet arguments, e.g. "--job short" on a busy machine.
   # shellcheck disable=SC2086
@@ -48,9 +54,16 @@ fi
 packaging/install-deps.sh bench
 fixtures=$(cd "$repo/../shared/fixtures" && pwd)
 plugins=/usr/lib/nagios/plugins
-[ "$publish" = 1 ] && packaging/publish.sh dist
+if [ "$publish" = 1 ]; then
+  packaging/publish.sh dist
+  packaging/publish.sh --static dist/static
+fi
 dist=$repo/dist
 for c in freshness running log; do [ -x "$dist/check_duplicity_$c" ] || { echo "bench: $dist/check_duplicity_$c missing"; exit 1; }; done
+[ -z "$static" ] && [ -x "$dist/static/check_duplicity_running" ] && static=$dist/static
+if [ -n "$static" ]; then
+  for c in freshness running log; do [ -x "$static/check_duplicity_$c" ] || { echo "bench: $static/check_duplicity_$c missing"; exit 1; }; done
+fi
 
 work=$(mktemp -d /tmp/duplicity-checks-bench.XXXXXX)
 fake_pid=""
@@ -99,6 +112,9 @@ machine_facts() {
     echo "hyperfine=$(hyperfine --version)"
     echo "duplicity=$(duplicity --version 2>/dev/null)"
     echo "commit=$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- src checks || echo '+dirty')"
+    echo "default build: $(readelf -h "$dist/check_duplicity_running" | sed -n 's/^ *Type: *//p'), $(readelf -d "$dist/check_duplicity_running" | grep -c NEEDED) NEEDED"
+    [ -n "$static" ] && echo "static build ($static): $(readelf -h "$static/check_duplicity_running" | sed -n 's/^ *Type: *//p'), $(readelf -d "$static/check_duplicity_running" | grep -c NEEDED) NEEDED"
+    echo "uptime=$(uptime)"
     echo "date=$(date -u +%FT%TZ)"
   } >"$out/machine.txt"
 }
@@ -151,14 +167,24 @@ lc=$work/listing-cache
 mkdir -p "$lc"
 sleep 11
 
-# Whole-process comparisons (typical input).
+# Whole-process comparisons (typical input): the default build, the opt-in static build beside it (same rounds,
+# same load), and the plugins they are compared with.
+also() {  # also CHECK ARGS...: the static build's command for a group, when there is one
+  [ -n "$static" ] && echo "$1 (static)=$static/$1 ${*:2}"
+  return 0
+}
+mapfile -t static_running < <(also check_duplicity_running -u root)
+mapfile -t static_freshness < <(also check_duplicity_freshness -A "$cache" -d "$url" --listing-cache "$lc")
+mapfile -t static_log < <(also check_duplicity_log -l "$LOG_10M" --now "$now")
 group running 5 -- \
   "check_dummy=$dummy" \
   "check_duplicity_running=$ours/check_duplicity_running -u root" \
+  "${static_running[@]}" \
   "check_procs=$plugins/check_procs -C duplicity"
 group freshness 5 -- \
   "check_dummy=$dummy" \
   "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url --listing-cache $lc" \
+  "${static_freshness[@]}" \
   "check_file_age=$plugins/check_file_age -w 93600 -c 180000 -f $newest_manifest"
 group collection_status 5 -- \
   "check_duplicity_freshness=$ours/check_duplicity_freshness -A $cache -d $url --listing-cache $lc" \
@@ -167,7 +193,11 @@ cp "$LOG_10M" "$work/check_log.old"
 group log 5 -- \
   "check_dummy=$dummy" \
   "check_duplicity_log=$ours/check_duplicity_log -l $LOG_10M --now $now" \
+  "${static_log[@]}" \
   "check_log=$plugins/check_log -F $LOG_10M -O $work/check_log.old -q Traceback"
+
+log10m_size=$(stat -c %s "$LOG_10M") log1g_size=$(stat -c %s "$LOG_1G")
+if [ "$what" != compare ]; then
 
 # Scale series.
 group archive_dir 5 -- \
@@ -211,7 +241,6 @@ scope_new() {  # scope_new LOG TAG
   done
   chmod +x "$work/first-$tag.sh"
 }
-log10m_size=$(stat -c %s "$LOG_10M") log1g_size=$(stat -c %s "$LOG_1G")
 scope_new "$LOG_10M" 10M
 scope_new "$LOG_1G" 1G
 new="$ours/check_duplicity_log --scope new --now $now"
@@ -250,6 +279,8 @@ if [ -n "$before" ]; then
     "1 GiB scope new first scan, after@$work/first-1G.sh=$new -l $LOG_1G --state-file $work/state-1G"
 fi
 
+fi  # scale series, --scope new and before/after: not in "compare"
+
 # What each check printed on the typical inputs (so a reader sees they did real work, not an error).
 { for c in "$ours/check_duplicity_running -u root" "$ours/check_duplicity_freshness -A $cache -d $url" \
            "$ours/check_duplicity_freshness -A $ARCHIVE_100000 --now $now" \
@@ -259,6 +290,13 @@ fi
     # shellcheck disable=SC2086
     echo "\$ ${c/$work/\$WORK}"; $c | head -1 | cut -c1-200 || true
   done
+  if [ -n "$static" ]; then
+    for c in "$static/check_duplicity_running -u root" "$static/check_duplicity_freshness -A $cache -d $url" \
+             "$static/check_duplicity_log -l $LOG_10M --now $now"; do
+      # shellcheck disable=SC2086
+      echo "\$ ${c/$work/\$WORK}"; $c | head -1 | cut -c1-200 || true
+    done
+  fi
 } >"$out/outputs.txt"
 sed -i "s|$work|\$WORK|g" "$out/outputs.txt"
 

@@ -153,6 +153,15 @@ for g in ("before_after", "before_after_log_first"):
             pairs.append((what, v, after, med.get((g, label, "cpu")), med.get((g, what + ", after", "cpu")),
                           med.get((g, label, "rss")), med.get((g, what + ", after", "rss"))))
 
+# The default build (dynamic PIE) and the opt-in static build, measured in the same groups (run.sh --static).
+builds = []
+for g, label, other in (("running", "check_duplicity_running", "check_procs"),
+                        ("freshness", "check_duplicity_freshness", "check_file_age"),
+                        ("log", "check_duplicity_log", "check_log")):
+    d, st, dummy, o = get(g, label), get(g, label + " (static)"), get(g, "check_dummy"), get(g, other)
+    if d and st and dummy and o:
+        builds.append((label, other, d, st, dummy, o, get(g, label, "rss"), get(g, label + " (static)", "rss")))
+
 with open(os.path.join(out, "machine.txt")) as f:
     machine = f.read().strip()
 print("## Targets\n")
@@ -167,6 +176,14 @@ if pairs:
     for what, b, a, cb, ca, rb, ra in pairs:
         print(f"| {what} | {ms(b):.2f} | {ms(a):.2f} | {a / b:.2f} | {ms(cb):.2f} | {ms(ca):.2f} | "
               f"{(rb or 0):.1f} | {(ra or 0):.1f} |")
+if builds:
+    print("\n## Default and static build (same groups, interleaved)\n")
+    print("| check | default (dynamic PIE) ms | static ms | default / static | default x check_dummy | static x check_dummy "
+          "| compared with | default x it | static x it | RSS default / static MiB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for label, other, d, st, dummy, o, rd, rs in builds:
+        print(f"| {label} | {ms(d):.2f} | {ms(st):.2f} | {d / st:.2f} | {d / dummy:.2f} | {st / dummy:.2f} | {other} "
+              f"({ms(o):.2f} ms) | {d / o:.2f} | {st / o:.2f} | {(rd or 0):.1f} / {(rs or 0):.1f} |")
 print("\n## Machine\n\n```\n" + machine + "\n```\n")
 print("## Groups\n")
 print("\n".join(lines))

@@ -48,7 +48,8 @@ install -m 0644 packaging/duplicity-checks.ini "$root/etc/duplicity-checks.ini"
 install -m 0644 packaging/icinga2/*.conf "$doc/examples/icinga2/"
 install -m 0644 README.md "$doc/README.md"
 install -d -m 0755 "$root/usr/share/lintian/overrides"
-grep -v '^#' packaging/deb/lintian-overrides >"$root/usr/share/lintian/overrides/duplicity-checks"
+overrides=$root/usr/share/lintian/overrides/duplicity-checks
+grep -v '^#' packaging/deb/lintian-overrides >"$overrides"
 { cat packaging/deb/copyright.in
   sed -n '/^Permission is hereby granted/,$p' LICENSE | sed 's/^$/./; s/^/ /'
 } >"$doc/copyright"
@@ -56,10 +57,11 @@ chmod 0644 "$doc/copyright"
 gzip -9nc packaging/deb/changelog >"$doc/changelog.Debian.gz"
 chmod 0644 "$doc/changelog.Debian.gz"
 
-# Relations. A static executable (the default, checks/Directory.Build.props) needs no library at run time; it
-# contains glibc (LGPL-2.1+), which Built-Using names so that the archive keeps that glibc's source and a glibc
-# fix can be traced to this package. A dynamic build (-p:StaticExecutable=false) depends on libc6, from its ELF
-# symbol versions (no .NET runtime, no libz or ICU).
+# Relations. The default build (dynamic PIE, checks/Directory.Build.props) depends on libc6, from its ELF symbol
+# versions (no .NET runtime, no libz or ICU). The opt-in static build (packaging/publish.sh --static) needs no
+# library at run time; it contains glibc (LGPL-2.1+), which Built-Using names so that the archive keeps that
+# glibc's source and a glibc fix can be traced to this package, and lintian's statically-linked-binary is
+# overridden for it with that reason (the default package has no override of a hardening tag).
 relations=
 static=0
 for c in "${checks[@]}"; do
@@ -69,6 +71,8 @@ if [ "$static" -eq "${#checks[@]}" ]; then
   glibc=$(dpkg-query -W -f='${source:Version}' libc6-dev 2>/dev/null || true)
   [ -n "$glibc" ] || { echo "deb: static executables, but the glibc they contain is unknown (libc6-dev not installed)"; exit 1; }
   relations="Built-Using: glibc (= $glibc)"
+  { echo "# The opt-in static build (packaging/publish.sh --static): glibc inside, named in Built-Using."
+    echo "duplicity-checks: statically-linked-binary [usr/lib/nagios/plugins/check_duplicity_*]"; } >>"$overrides"
 elif [ "$static" -ne 0 ]; then
   echo "deb: some executables in $dist are static and some dynamic; publish them together"; exit 1
 else

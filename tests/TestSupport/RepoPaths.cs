@@ -26,6 +26,16 @@ public static class RepoPaths
 
     public static string Executable(string name) => Path.Combine(Dist, name);
 
+    /// <summary>
+    /// The opt-in static build (packaging/publish.sh --static DIST/static, as tests/run-tests.sh publishes it);
+    /// DUPLICITY_CHECKS_STATIC_DIST overrides.
+    /// </summary>
+    public static string StaticDist => Environment.GetEnvironmentVariable("DUPLICITY_CHECKS_STATIC_DIST") is { Length: > 0 } d
+        ? d
+        : Path.Combine(Dist, "static");
+
+    public static string StaticExecutable(string name) => Path.Combine(StaticDist, name);
+
     public static IEnumerable<string> VersionDirectories =>
         Directory.EnumerateDirectories(Fixtures, "duplicity-*").OrderBy(d => d, StringComparer.Ordinal);
 

@@ -12,7 +12,7 @@ public sealed partial record ProcessFilter(string? Destination = null, string? A
     public static readonly ProcessFilter All = new();
 
     /// <summary>
-    /// The uid that <see cref="User"/> names, resolved through /etc/passwd for the /proc table: processes are then
+    /// The uid that <see cref="User"/> names, resolved through the user database (UserDirectory) for the /proc table: processes are then
     /// compared by uid, so a second name for a uid matches its processes too. Null: compared as given.
     /// </summary>
     public int? UserId { get; init; }

@@ -33,7 +33,7 @@ public sealed record RunningOptions
         new("destination", 'd', "URL", "Count only duplicity runs with this target URL (compared without password and trailing slash)"),
         new("archive-dir", 'A', "DIR", "Count only runs using this --archive-dir (runs without one use ~/.cache/duplicity of their user); also the lockfile's place"),
         new("name", 'N', "NAME", "Count only runs with this backup name (--name, or md5 of the URL as duplicity does)"),
-        new("user", 'u', "USER", "Count only runs of this user (a name in /etc/passwd, or a uid)"),
+        new("user", 'u', "USER", "Count only runs of this user (a name, or a uid)"),
         new("match", 'm', "REGEX", "Count only runs whose command line (as ps shows it) matches this .NET regular expression"),
         new("proc-root", null, "DIR", "Read the process table from DIR laid out like /proc (replays a capture)", Default: "/proc"),
         new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc (at most 2 MiB and 200,000 arguments); locks then come from --proc-root when it is given"),
@@ -113,9 +113,10 @@ public sealed record RunningOptions
 
     /// <summary>
     /// The process table these settings point at, and the filter for it: for /proc, a --user name is resolved to its
-    /// uid through /etc/passwd.
+    /// uid through the user database (<see cref="UserDirectory"/>).
     /// </summary>
-    /// <exception cref="CheckException">A --user name that /etc/passwd does not hold, for the /proc table.</exception>
+    /// <exception cref="CheckException">A --user name that the user database does not hold, or could not be asked
+    /// about, for the /proc table.</exception>
     public (IProcessSource Source, ProcessFilter Filter) Open(DateTimeOffset now, UserDirectory? users = null)
     {
         if (PsFile is { } ps) return (PsProcessSource.Read(ps, locksRoot: ProcRootGiven ? ProcRoot : null), Filter); // ps named the users
@@ -123,11 +124,10 @@ public sealed record RunningOptions
         var filter = Filter;
         if (Filter.User is { } user && !user.All(char.IsAsciiDigit))
         {
-            // /proc gives uids. A name /etc/passwd does not hold (a typo, or a user of a directory service such as
-            // LDAP or SSSD, which the checks do not query) would match no process, and "no duplicity process" would
-            // be a false OK for a backup that may well be running.
-            var uid = users.UidOf(user)
-                ?? throw new CheckException($"--user {user}: no such user in /etc/passwd (give a directory service's user by uid)");
+            // /proc gives uids. A name the user database does not hold (a typo; in a static build, a directory
+            // service's user) would match no process, and "no duplicity process" would be a false OK for a backup
+            // that may well be running.
+            var uid = users.UidOf(user) ?? throw new CheckException($"--user {user}: no such user in {users.Source}");
             filter = Filter with { UserId = uid };
         }
         return (new ProcProcessSource(ProcRoot, now, users), filter);

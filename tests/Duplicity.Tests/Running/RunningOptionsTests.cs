@@ -54,15 +54,16 @@ public class RunningOptionsTests
         => FluentActions.Invoking(() => From(option, value)).Should().Throw<UsageException>().WithMessage(message);
 
     [Test]
-    public void A_user_name_that_etc_passwd_does_not_hold_is_unknown_for_the_proc_table()
+    public void A_user_name_that_the_user_database_does_not_hold_is_unknown_for_the_proc_table()
     {
         using var dir = new TempDir();
-        var users = new UserDirectory(dir.File("passwd", "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0:second name:/root:/bin/sh\n"));
+        var passwd = dir.File("passwd", "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0:second name:/root:/bin/sh\n");
+        var users = new UserDirectory(passwd);
         var now = DateTimeOffset.UnixEpoch;
 
         // A directory-service user (or a typo) would match no process: "no duplicity process" would be a false OK.
         FluentActions.Invoking(() => From("-u", "ldap-backup").Open(now, users)).Should().Throw<CheckException>()
-            .WithMessage("--user ldap-backup: no such user in /etc/passwd (give a directory service's user by uid)");
+            .WithMessage($"--user ldap-backup: no such user in {passwd}");
         var (source, filter) = From("-u", "toor").Open(now, users);
         source.Should().BeOfType<ProcProcessSource>();
         filter.Should().BeEquivalentTo(new { User = "toor", UserId = 0 }, "processes are compared by uid: a second name matches too");

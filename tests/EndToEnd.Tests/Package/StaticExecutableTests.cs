@@ -1,15 +1,17 @@
 using System.Text.RegularExpressions;
+using DuplicityChecks.EndToEnd.Tests.Running;
 using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.EndToEnd.Tests.Package;
 
 /// <summary>
-/// The published checks are static executables (checks/Directory.Build.props): no program interpreter, no shared
-/// library. A static glibc can still load code at run time (NSS modules for user and group lookups, iconv modules,
-/// dlopen); such code must come from the same glibc build, which the monitored host need not have. So every kind of
-/// run here (user filters, a live duplicity child, each input form) is traced with strace, and the check's own
-/// processes must open no shared object and no NSS configuration. A child's events after its execve are duplicity's,
-/// not the check's.
+/// The opt-in static build (packaging/publish.sh --static, -p:StaticExecutable=true in checks/Directory.Build.props):
+/// no program interpreter, no shared library. A static glibc can still load code at run time (NSS modules for user
+/// and group lookups, iconv modules, dlopen); such code must come from the same glibc build, which the monitored host
+/// need not have. So every kind of run here (user filters, a live duplicity child, each input form) is traced with
+/// strace, and the check's own processes must open no shared object and no NSS configuration: a static build reads
+/// users from /etc/passwd only, and says so when a name is not there. A child's events after its execve are
+/// duplicity's, not the check's. The default build is tested by <see cref="HardenedExecutableTests"/>.
 /// </summary>
 [Category("EndToEnd")]
 public partial class StaticExecutableTests
@@ -21,11 +23,30 @@ public partial class StaticExecutableTests
     [TestCase("check_duplicity_log")]
     public void The_published_check_has_no_interpreter_and_needs_no_library(string check)
     {
-        var headers = ProcessRun.Run("/usr/bin/readelf", ["-lW", RepoPaths.Executable(check)]);
+        var headers = ProcessRun.Run("/usr/bin/readelf", ["-lW", RepoPaths.StaticExecutable(check)]);
         headers.ExitCode.Should().Be(0, headers.Stderr);
         headers.Stdout.Should().Contain("LOAD").And.NotContain("INTERP", "a static executable has no program interpreter");
-        var dynamic = ProcessRun.Run("/usr/bin/readelf", ["-dW", RepoPaths.Executable(check)]);
+        var dynamic = ProcessRun.Run("/usr/bin/readelf", ["-dW", RepoPaths.StaticExecutable(check)]);
         dynamic.Stdout.Should().NotContain("(NEEDED)");
+    }
+
+    [Test]
+    public void A_user_only_nss_knows_is_unknown_by_name_and_found_by_uid()
+    {
+        using var user = new NameServiceOnlyUser();
+        using var backup = new FakeDuplicityRun(user);
+        var check = RepoPaths.StaticExecutable("check_duplicity_running");
+
+        var byName = ProcessRun.Run(check, ["-u", user.Name, "-d", backup.Target]);
+        byName.Stdout.Should().Be($"DUPLICITY RUNNING UNKNOWN - --user {user.Name}: no such user in /etc/passwd (a static build reads no other "
+            + "user database: give a directory service's user by uid)\n", "a static build asks no NSS module, and says why the name is unknown");
+        byName.ExitCode.Should().Be(3);
+
+        var byUid = ProcessRun.Run(check, ["-u", user.UidText, "-d", backup.Target, "-v"]);
+        byUid.FirstLine.Should().StartWith($"DUPLICITY RUNNING OK - incremental backup to {backup.Target} running for ");
+        byUid.FirstLine.Should().Contain($"(PID {backup.Pid}");
+        byUid.Stdout.Should().Contain($"PID {backup.Pid} (user {user.UidText}): ", "an unknown uid stays a number");
+        byUid.ExitCode.Should().Be(0, byUid.Stdout);
     }
 
     private static IEnumerable<TestCaseData> Runs()
@@ -51,14 +72,14 @@ public partial class StaticExecutableTests
         File.Exists(Strace).Should().BeTrue("packaging/install-deps.sh test installs strace");
         using var dir = new TempDir();
         var trace = Path.Combine(dir.Path, "trace");
-        var run = ProcessRun.Run(Strace, ["-f", "-qq", "-o", trace, "-e", "trace=execve,open,openat,openat2,clone,clone3,fork,vfork", RepoPaths.Executable(check), .. args],
+        var run = ProcessRun.Run(Strace, ["-f", "-qq", "-o", trace, "-e", "trace=execve,open,openat,openat2,clone,clone3,fork,vfork", RepoPaths.StaticExecutable(check), .. args],
             timeout: TimeSpan.FromSeconds(90));
         run.ExitCode.Should().BeInRange(0, 3, run.Stdout);
         run.Stdout.Should().StartWith("DUPLICITY ");
 
         var lines = File.ReadAllLines(trace);
         if (child is not null) lines.Should().Contain(l => l.Contains($"execve(\"{child}\"", StringComparison.Ordinal), "the check ran {0}", child);
-        var opened = OpenedByTheCheck(lines, RepoPaths.Executable(check));
+        var opened = OpenedByTheCheck(lines, RepoPaths.StaticExecutable(check));
         opened.Should().NotBeEmpty("the trace holds the check's own opens (/proc, the input)");
         opened.Where(p => SharedObject().IsMatch(p) || p.StartsWith("/etc/nsswitch.conf", StringComparison.Ordinal)
                 || p.Contains("/gconv/", StringComparison.Ordinal))

@@ -64,10 +64,10 @@ public class RunningFixtureEndToEndTests
     }
 
     [Test]
-    public void A_user_name_unknown_to_etc_passwd_is_unknown_not_an_ok_without_processes()
-        // The capture's backup runs as root; a name /etc/passwd does not hold could be a directory-service user.
+    public void A_user_name_unknown_to_the_user_database_is_unknown_not_an_ok_without_processes()
+        // The capture's backup runs as root; a name the user database does not hold matches no process: not an OK.
         => Expect(RunLive("live-backup-running", "-u", "no-such-user-duplicity-checks"),
-            "DUPLICITY RUNNING UNKNOWN - --user no-such-user-duplicity-checks: no such user in /etc/passwd (give a directory service's user by uid)", 3);
+            "DUPLICITY RUNNING UNKNOWN - --user no-such-user-duplicity-checks: no such user in the user database (NSS)", 3);
 
     [Test]
     public void A_ps_capture_mid_backup()
