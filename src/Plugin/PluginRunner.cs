@@ -124,8 +124,10 @@ public static class PluginRunner
             watchdog.Finished();
         }
 
+        bool ownResult;
         lock (gate)
         {
+            ownResult = interrupted.Length == 0 && failure is null;
             // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
             if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
@@ -138,8 +140,26 @@ public static class PluginRunner
             shown.Add(failure.ToString());
         var text = PluginOutput.Render(plugin.Service, result, verbosity, shown, masker, verbosity >= 2 ? 64 * 1024 : PluginOutput.DefaultMaxBytes);
         if (debugLog is not null) WriteDebugLog(debugLog, diagnostics, masker);
-        Write(text);
+        if (Write(text) && ownResult) RunAfterOutput(context);
         return (int)result.State;
+    }
+
+    /// <summary>
+    /// The check's after-output actions (a state commit). The result is out: a failure here can no longer change
+    /// it, and the next run repeats what this one reported rather than losing it.
+    /// </summary>
+    private static void RunAfterOutput(PluginContext context)
+    {
+        foreach (var action in context.AfterOutputActions)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e) when (e is CheckException or IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static int UsageError(PluginDefinition plugin, IReadOnlyList<OptionSpec> all, string message, SecretMasker masker)
@@ -183,12 +203,12 @@ public static class PluginRunner
     private static readonly object WriteLock = new();
     private static bool _written;
 
-    /// <summary>The only place that writes to stdout; it writes once.</summary>
-    private static void Write(string text)
+    /// <summary>The only place that writes to stdout; it writes once. True when this call wrote and flushed it.</summary>
+    private static bool Write(string text)
     {
         lock (WriteLock)
         {
-            if (_written) return;
+            if (_written) return false;
             _written = true;
             var bytes = Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n");
             using var stdout = Console.OpenStandardOutput();
@@ -196,10 +216,12 @@ public static class PluginRunner
             {
                 stdout.Write(bytes);
                 stdout.Flush();
+                return true;
             }
             catch (IOException)
             {
                 // The reader went away (closed pipe): nothing left to tell anyone.
+                return false;
             }
         }
     }
