@@ -208,7 +208,8 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log, DateTim
 
         // A passphrase prompt waits without a newline; any other unfinished line is left for the check that
         // sees its newline (looked at now, it would be reported twice).
-        var withPrompt = tail.UnfinishedLine() is { } unfinished
+        var unfinished = tail.UnfinishedLine();
+        var withPrompt = unfinished is not null
             && LinePatterns.Classify(System.Text.Encoding.UTF8.GetString(unfinished)).Kind == LineKind.PassphrasePrompt;
         var collector = new RunCollector(LogScope.New);
         var scanner = new LogScanner(collector.Add, options.Patterns);
@@ -219,16 +220,21 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log, DateTim
         // The last run, if it is still being written, is read again from its first line by the next check (a check
         // landing between its lines must not leave the next one with lines that belong to no run). Waiting at
         // the passphrase prompt it is held as well, but judged: that wait is the news.
+        // A statistics block, stanza or traceback still open at the end is a run being written whatever it
+        // holds so far (the scanner's safe offset stops at its start): judged when it is complete.
         var consumed = scanner.SafeOffset;
+        var openAtEnd = consumed < tail.BytesRead - (withPrompt ? unfinished!.Length : 0);
         var waitsAtPrompt = false;
-        var held = collector.LastRun is { End: RunEnd.None } last && OnlyNotEnded(last, out waitsAtPrompt) ? last : null;
-        var inProgress = held is not null && !waitsAtPrompt ? held : null;
+        var held = collector.LastRun is { } last && (openAtEnd || last.End == RunEnd.None && OnlyNotEnded(last, out waitsAtPrompt)) ? last : null;
+        var inProgress = held is not null && (openAtEnd || !waitsAtPrompt) ? held : null;
         var waiting = previous is not null && collector.LastRun is null && scanner.Lines is > 0 and <= MaxHeldOrphanLines;
         if (held is not null) consumed = Math.Min(consumed, held.StartOffset);
         if (waiting) consumed = 0;
         var position = tail.PositionAfter(consumed);
 
         DateTimeOffset? since = null;
+        var saved = new Dictionary<string, string>(state.Values, StringComparer.Ordinal);
+        var wasUsable = state.CorruptReason is null && !state.IsNew;
         state.Clear();
         position.Save(state);
         state.Set("log", options.LogFile);
@@ -263,9 +269,34 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log, DateTim
             LinesScanned = scanner.Lines,
         }, inProgress);
         // A first check of a log with no run yet (empty, or no complete line) saves nothing: the next one is a
-        // first check too, and says the same until a run is there.
-        var commit = !(previous is null && collector.LastRun is null && scanner.OrphanLines == 0);
+        // first check too, and says the same until a run is there. Nothing changed: nothing to save either.
+        var commit = !(previous is null && collector.LastRun is null && scanner.OrphanLines == 0) && !SameValues(saved, state.Values);
+        if (commit && wasUsable) ProveWritable(state, saved);
         return (scan, commit);
+    }
+
+    /// <summary>
+    /// The new position is saved after the output, when a failure can no longer be reported: a state that cannot
+    /// be written (a full disk) would make every check repeat the same lines without saying why. So the saved
+    /// state is first written again as it is (same content; a failure is the check's UNKNOWN and leaves it as it
+    /// was), then the new values are put back for the commit after the output.
+    /// </summary>
+    private static void ProveWritable(StateFile state, Dictionary<string, string> saved)
+    {
+        var next = new Dictionary<string, string>(state.Values, StringComparer.Ordinal);
+        state.Clear();
+        foreach (var (k, v) in saved) state.Set(k, v);
+        state.Commit();
+        state.Clear();
+        foreach (var (k, v) in next) state.Set(k, v);
+    }
+
+    private static bool SameValues(Dictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        if (a.Count != b.Count) return false;
+        foreach (var (k, v) in a)
+            if (!b.TryGetValue(k, out var w) || w != v) return false;
+        return true;
     }
 
     /// <summary>A run still being written: nothing wrong with it but that it has not ended (yet), or waits at the prompt.</summary>

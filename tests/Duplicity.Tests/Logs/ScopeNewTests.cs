@@ -79,6 +79,21 @@ public class ScopeNewTests
     }
 
     [Test]
+    public void A_check_inside_the_statistics_block_says_in_progress_and_the_success_comes_once()
+    {
+        var text = Success.Text;
+        var cut = text.IndexOf("SourceFiles", StringComparison.Ordinal);
+        Append(Success.Text);
+        Check();
+        Append(text[..cut]);
+        var during = Check();
+        during.Result.Summary.Should().StartWith("backup in progress since", Describe(during.Result));
+        Append(text[cut..]);
+        Check().Result.Summary.Should().StartWith("new output: 1 run, no failures");
+        Check().Result.Summary.Should().StartWith("no new output since the last check");
+    }
+
+    [Test]
     public void In_progress_keeps_the_time_it_was_first_seen()
     {
         Append("Local and Remote metadata are synchronized, no sync needed.\n");
@@ -101,7 +116,8 @@ public class ScopeNewTests
     /// check may say "no duplicity run found"; the worse of the two is as bad as the whole run; no failure is
     /// reported by both. Known limits, allowed here: waiting at the passphrase prompt is reported while it waits;
     /// a failure whose cause comes on the next line is reported by its first line when the check lands between
-    /// them (not refined); a run killed without a trace stays "in progress" until the next run starts.
+    /// them (not refined); a run killed without a trace stays "in progress" until the next run starts; a backup that
+    /// prints an action's end before its statistics may be counted as two OK runs.
     /// </summary>
     [TestCaseSource(nameof(SplitPoints))]
     public void A_check_between_any_two_lines_of_a_run_never_loses_the_run(FixtureLog run)
@@ -132,6 +148,10 @@ public class ScopeNewTests
             foreach (var r in new[] { during.Result, after.Result })
                 r.Summary.Should().NotContain("no duplicity run found", where);
             first.Intersect(second).Should().BeEmpty(where);
+            // Known limit: a backup that prints an action's end before its statistics (--jsonstat's JSON, the
+            // collection status at -v8) reads as ended there; landing between the two, both checks say OK.
+            if (wholeResult.State == ServiceState.Ok && !run.Text.Contains("\n{\n") && !run.Text.Contains("\nCollection Status\n"))
+                new[] { during.Result.Summary, after.Result.Summary }.Count(t => t.Contains("1 run, no failures")).Should().BeLessThanOrEqualTo(1, where);
             var worst = new[] { during.Result.State, after.Result.State }.Max(s => s.Severity());
             if (whole.SetEquals(["unfinished"])) worst.Should().BeLessThanOrEqualTo(wholeResult.State.Severity(), where);
             else worst.Should().Be(wholeResult.State.Severity(), where);
