@@ -36,7 +36,14 @@ public static class UnlockedFile
         }
         while (fd < 0 && errno == Interrupted);
         if (fd < 0) throw ErrorFor(errno, path);
-        return new SafeFileHandle(fd, ownsHandle: true);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        // open(2) opens a directory for reading too; a FileStream by path refuses it, and so does this.
+        if (FileTimesOfHandle.Of(handle).IsDirectory)
+        {
+            handle.Dispose();
+            throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
+        }
+        return handle;
     }
 
     private static Exception ErrorFor(int errno, string path) => errno switch

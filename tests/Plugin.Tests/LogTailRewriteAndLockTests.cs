@@ -142,6 +142,13 @@ public class LogTailRewriteAndLockTests
     }
 
     [Test]
+    public void A_directory_is_refused_as_a_FileStream_refuses_it()
+    {
+        var act = () => UnlockedFile.OpenRead(_dir);
+        act.Should().Throw<UnauthorizedAccessException>();
+    }
+
+    [Test]
     public void Times_come_from_the_open_file()
     {
         File.WriteAllText(Log, "12345\n");

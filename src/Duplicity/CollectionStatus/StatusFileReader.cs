@@ -26,8 +26,8 @@ public static class StatusFileReader
         StreamReader reader;
         try
         {
-            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
-                new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan });
+            // Without a lock: a wrapper may hold flock(LOCK_EX) on the file it writes the status to.
+            reader = new StreamReader(UnlockedFile.OpenRead(path), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

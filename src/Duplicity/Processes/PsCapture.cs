@@ -38,12 +38,19 @@ public static class PsCapture
     {
         try
         {
-            return Parse(File.ReadLines(path), zone, $"ps capture {path}");
+            return Parse(UnlockedLines(path), zone, $"ps capture {path}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckException($"cannot read ps capture {path}: {ProcFiles.Reason(e)}");
         }
+    }
+
+    /// <summary>The file's lines, read without the flock every .NET open by path takes (a wrapper may hold LOCK_EX).</summary>
+    private static IEnumerable<string> UnlockedLines(string path)
+    {
+        using var reader = new StreamReader(UnlockedFile.OpenRead(path), System.Text.Encoding.UTF8);
+        while (reader.ReadLine() is { } line) yield return line;
     }
 
     private static ProcessEntry? ParseLine(string line, TimeZoneInfo zone)
