@@ -40,7 +40,8 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
             }
             else if (scan.InProgress is { } running)
             {
-                result.Summary = InProgressText(scan, running);
+                // Runs before it that ended without a failure are not kept, but counted.
+                result.Summary = scan.RunCount > 0 ? $"{Summary(scan, failures)}; {InProgressText(scan, running)}" : InProgressText(scan, running);
             }
             else if (scan.WaitingForRun)
             {

@@ -94,6 +94,13 @@ public class ScopeNewTests
     }
 
     [Test]
+    public void Runs_that_ended_before_the_one_in_progress_are_counted()
+    {
+        Append(Success.Text + Success.Text + "Local and Remote metadata are synchronized, no sync needed.\n");
+        Check().Result.Summary.Should().Be("new output: 2 runs, no failures; backup in progress since 2026-11-26 13:33:20 UTC");
+    }
+
+    [Test]
     public void In_progress_keeps_the_time_it_was_first_seen()
     {
         Append("Local and Remote metadata are synchronized, no sync needed.\n");
