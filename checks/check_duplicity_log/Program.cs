@@ -25,8 +25,11 @@ return PluginRunner.Run(args, plugin, context =>
 {
     var options = LogCheckOptions.FromCommandLine(context.Options, context.Secrets);
     LogScanResult scan;
+    var probe = new LogProbe(options, context.Log, context.Now);
     using (context.Stage($"reading {options.LogFile}"))
-        scan = new LogProbe(options, context.Log).Read(context.Cancellation);
+        scan = probe.Read(context.Cancellation);
+    // --scope new: the position is saved only once the result is out (killed before, the next check repeats it).
+    context.AfterOutput(probe.CommitPosition);
     context.Log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
     return Task.FromResult(new LogEvaluator(options, context.Now, context.Secrets, context.Verbosity).Evaluate(scan));
 });

@@ -31,7 +31,7 @@ public readonly record struct FileIdentityOfHandle(ulong Device, ulong Inode)
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = UnlockedFile.OpenHandle(path);
             return Of(handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -2,10 +2,21 @@ using System.Globalization;
 
 namespace DuplicityChecks.Plugin;
 
-/// <summary>Where the previous check stopped reading a log: the file's identity, the offset, and a fingerprint.</summary>
+/// <summary>Where the previous check stopped reading a log: the file's identity, the offset, and fingerprints.</summary>
 /// <param name="Fingerprint">SHA-256 (hex) of the file's first <paramref name="FingerprintLength"/> bytes.</param>
 public sealed record LogTailPosition(ulong Device, ulong Inode, long Offset, string Fingerprint, int FingerprintLength)
 {
+    /// <summary>SHA-256 (hex) of the <see cref="BeforeOffsetLength"/> bytes just before <see cref="Offset"/>; null in a state written before it existed.</summary>
+    public string? BeforeOffset { get; init; }
+
+    public int BeforeOffsetLength { get; init; }
+
+    /// <summary>The file's size when the previous check read it (at least <see cref="Offset"/>: a held-back rest may follow).</summary>
+    public long? Size { get; init; }
+
+    /// <summary>The file's status-change time (ns since the epoch) when the previous check read it.</summary>
+    public long? ChangedNs { get; init; }
+
     public void Save(StateFile state)
     {
         state.Set("device", Device.ToString(CultureInfo.InvariantCulture));
@@ -13,6 +24,13 @@ public sealed record LogTailPosition(ulong Device, ulong Inode, long Offset, str
         state.Set("offset", Offset.ToString(CultureInfo.InvariantCulture));
         state.Set("fingerprint", Fingerprint);
         state.Set("fingerprint_length", FingerprintLength.ToString(CultureInfo.InvariantCulture));
+        if (BeforeOffset is { } before)
+        {
+            state.Set("before_offset", before);
+            state.Set("before_offset_length", BeforeOffsetLength.ToString(CultureInfo.InvariantCulture));
+        }
+        if (Size is { } size) state.Set("size", size.ToString(CultureInfo.InvariantCulture));
+        if (ChangedNs is { } changed) state.Set("ctime_ns", changed.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The saved position, or null when the state holds none (first run) or a damaged one (<paramref name="problem"/>).</summary>
@@ -25,35 +43,72 @@ public sealed record LogTailPosition(ulong Device, ulong Inode, long Offset, str
             && long.TryParse(state.Get("offset"), NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
             && int.TryParse(state.Get("fingerprint_length"), NumberStyles.None, CultureInfo.InvariantCulture, out var fpLength)
             && state.Get("fingerprint") is { Length: 64 } fp
-            && fpLength is >= 0 and <= LogTail.FingerprintSize)
-            return new LogTailPosition(dev, ino, offset, fp, fpLength);
+            && fpLength is >= 0 and <= LogTail.FingerprintSize
+            && OptionalFields(state, offset, out var before, out var beforeLength, out var size, out var changed))
+            return new LogTailPosition(dev, ino, offset, fp, fpLength) { BeforeOffset = before, BeforeOffsetLength = beforeLength, Size = size, ChangedNs = changed };
         problem = "the state file has no valid log position";
         return null;
+    }
+
+    // The fields added for rewrite detection: absent in a state of an older version (then not compared), damaged
+    // or inconsistent means the whole position is not trusted.
+    private static bool OptionalFields(StateFile state, long offset, out string? before, out int beforeLength, out long? size, out long? changed)
+    {
+        before = null;
+        beforeLength = 0;
+        size = null;
+        changed = null;
+        if (state.Get("before_offset") is { } b)
+        {
+            if (b.Length != 64 || !int.TryParse(state.Get("before_offset_length"), NumberStyles.None, CultureInfo.InvariantCulture, out beforeLength)
+                || beforeLength > LogTail.FingerprintSize || beforeLength > offset)
+                return false;
+            before = b;
+        }
+        if (state.Get("size") is { } s)
+        {
+            if (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < offset) return false;
+            size = v;
+        }
+        if (state.Get("ctime_ns") is { } c)
+        {
+            if (!long.TryParse(c, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return false;
+            changed = v;
+        }
+        return true;
     }
 }
 
 /// <summary>
 /// Reads only what was appended to a log since the previous check (the nagiosplugin LogTail idea, acquisition
-/// phase), and survives the ways logs are rotated:
+/// phase), and survives the ways logs are rotated and rewritten:
 /// <list type="bullet">
-/// <item>same device and inode, size at least the old offset, same first bytes: continue at the old offset;</item>
+/// <item>same device and inode, size at least the old size, same first bytes and same bytes just before the old
+/// offset, and not changed in place (same size but a new ctime): continue at the old offset;</item>
 /// <item>rename rotation (logrotate's default): the path has a new inode; the old file is looked for among its
 /// siblings (<c>LOG.1</c>, <c>LOG-20261126</c>, ...) by inode, its unread rest is read first, then the new file
 /// from the start;</item>
-/// <item>copytruncate: same inode but shorter than the old offset (or other first bytes); the copy is looked for
-/// among the siblings by its fingerprint and its unread rest is read first, then the log from the start;</item>
-/// <item>truncation, or a file replaced with other content: read from the start.</item>
+/// <item>copytruncate: same inode but shorter than before (or other bytes); the copy is looked for among the
+/// siblings by its fingerprints and its unread rest is read first, then the log from the start;</item>
+/// <item>truncation, or a file rewritten with other content (even with the same first bytes and longer than the
+/// old offset: the bytes before the offset differ, or it changed without growing): read from the start, and
+/// <see cref="Restarted"/> says why.</item>
 /// </list>
-/// Only the bytes present when the tail was opened are read. The caller commits how many bytes it consumed
-/// (<see cref="PositionAfter"/>): a last line still being written is not consumed until its newline arrives.
+/// Only the bytes present when the tail was opened are read, and of the log only complete lines (up to its last
+/// newline): a last line still being written is neither handed out nor consumed until its newline arrives
+/// (<see cref="UnfinishedLine"/> lets the caller look at it). The caller commits how many bytes it consumed
+/// (<see cref="PositionAfter"/>). Files are opened without any lock (<see cref="UnlockedFile"/>).
 /// </summary>
 public sealed class LogTail : IDisposable
 {
-    /// <summary>How many first bytes identify a file's content.</summary>
+    /// <summary>How many first bytes identify a file's content (and how many bytes before the offset are compared).</summary>
     public const int FingerprintSize = 256;
 
     /// <summary>At most this many sibling files are examined when looking for a rotated log.</summary>
     private const int MaxSiblings = 32;
+
+    /// <summary>The unfinished last line is looked at only up to this length (a prompt is short).</summary>
+    private const int MaxUnfinishedLine = 4096;
 
     private readonly FileStream _current;
     private readonly FileStream? _rotated;
@@ -61,14 +116,16 @@ public sealed class LogTail : IDisposable
     private readonly long _rotatedEnd;
     private readonly bool _rotatedNeedsNewline;
 
-    private LogTail(string path, FileStream current, FileIdentityOfHandle identity, long length, long start, string fingerprint, int fingerprintLength,
-        FileStream? rotated, string? rotatedPath, long rotatedStart, long rotatedEnd, bool rotatedNeedsNewline, string explanation)
+    private LogTail(string path, FileStream current, FileIdentityOfHandle identity, FileTimesOfHandle times, long start, string fingerprint, int fingerprintLength,
+        FileStream? rotated, string? rotatedPath, long rotatedStart, long rotatedEnd, bool rotatedNeedsNewline, string explanation, string? restarted)
     {
         Path = path;
         _current = current;
         Identity = identity;
-        Length = length;
-        StartOffset = start;
+        Times = times;
+        Length = times.Size;
+        StartOffset = Math.Min(start, times.Size);
+        CompleteLength = CompleteLineEnd(current, StartOffset, times.Size);
         CurrentFingerprint = fingerprint;
         CurrentFingerprintLength = fingerprintLength;
         _rotated = rotated;
@@ -77,15 +134,22 @@ public sealed class LogTail : IDisposable
         _rotatedEnd = rotatedEnd;
         _rotatedNeedsNewline = rotatedNeedsNewline;
         Explanation = explanation;
-        LastWriteUtc = File.GetLastWriteTimeUtc(path);
+        Restarted = restarted;
+        LastWriteUtc = times.ModifiedUtc;
     }
 
     public string Path { get; }
 
     public FileIdentityOfHandle Identity { get; }
 
+    /// <summary>Size and times of the log when it was opened (from one fstat).</summary>
+    public FileTimesOfHandle Times { get; }
+
     /// <summary>Size of the log when it was opened; bytes appended later are left for the next check.</summary>
     public long Length { get; }
+
+    /// <summary>The end of the log's last complete line (at most <see cref="Length"/>, at least <see cref="StartOffset"/>).</summary>
+    public long CompleteLength { get; }
 
     /// <summary>Where reading starts in the current log.</summary>
     public long StartOffset { get; }
@@ -98,6 +162,12 @@ public sealed class LogTail : IDisposable
     /// <summary>What was decided and why, for -vv.</summary>
     public string Explanation { get; }
 
+    /// <summary>
+    /// Why the log is read from the start although a position was saved (truncated, rewritten in place), for the
+    /// check's output; null when it continues, on a first run and after a rename rotation.
+    /// </summary>
+    public string? Restarted { get; }
+
     public string CurrentFingerprint { get; }
 
     public int CurrentFingerprintLength { get; }
@@ -105,43 +175,43 @@ public sealed class LogTail : IDisposable
     /// <summary>Bytes handed out by <see cref="OpenReader"/> so far (tests assert on it: work proportional to new bytes).</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>All bytes the reader will deliver: the rotated rest (plus a newline if it lacked one), then the new bytes.</summary>
-    public long PendingBytes => RotatedPrefixLength + (Length - StartOffset);
+    /// <summary>All bytes the reader will deliver: the rotated rest (plus a newline if it lacked one), then the new complete lines.</summary>
+    public long PendingBytes => RotatedPrefixLength + (CompleteLength - StartOffset);
+
+    /// <summary>No byte was added since the previous check read the log (nothing pending and nothing unfinished).</summary>
+    public bool NothingNew => PendingBytes == 0 && CompleteLength == Length;
 
     private long RotatedPrefixLength => _rotated is null ? 0 : _rotatedEnd - _rotatedStart + (_rotatedNeedsNewline ? 1 : 0);
 
     public static LogTail Open(string path, LogTailPosition? previous)
     {
-        var current = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        var current = UnlockedFile.OpenRead(path);
         try
         {
             var identity = FileIdentityOfHandle.Of(current.SafeFileHandle);
-            var length = current.Length;
-            var (fingerprint, fpLength) = Fingerprint(current, Math.Min(length, FingerprintSize));
+            var times = FileTimesOfHandle.Of(current.SafeFileHandle);
+            var length = times.Size;
+            var (fingerprint, fpLength) = Fingerprint(current, 0, Math.Min(length, FingerprintSize));
+            LogTail Tail(long start, string explanation, string? restarted = null, FileStream? rotated = null, string? rotatedPath = null, long rotatedStart = 0, long rotatedEnd = 0, bool needsNewline = false)
+                => new(path, current, identity, times, start, fingerprint, fpLength, rotated, rotatedPath, rotatedStart, rotatedEnd, needsNewline, explanation, restarted);
 
-            if (previous is null)
-                return new LogTail(path, current, identity, length, 0, fingerprint, fpLength, null, null, 0, 0, false, "no saved position: reading the whole log");
+            if (previous is null) return Tail(0, "no saved position: reading the whole log");
 
             var sameFile = identity.Device == previous.Device && identity.Inode == previous.Inode;
-            if (sameFile && length >= previous.Offset && SameStart(current, length, previous))
-            {
-                var how = length == previous.Offset ? $"nothing new since byte {previous.Offset}" : $"continuing at byte {previous.Offset}";
-                return new LogTail(path, current, identity, length, previous.Offset, fingerprint, fpLength, null, null, 0, 0, false, how);
-            }
+            var change = sameFile ? ChangeSince(current, length, times, previous) : "rotated (new inode)";
+            if (change is null)
+                return Tail(previous.Offset, length == previous.Offset ? $"nothing new since byte {previous.Offset}" : $"continuing at byte {previous.Offset}");
 
-            // The log is not the file we read last time (renamed away) or not the same content (truncated).
-            // Find where the old content went so that its unread rest is not lost.
+            // The log is not the file we read last time (renamed away) or not the same content (truncated,
+            // rewritten). Find where the old content went so that its unread rest is not lost.
             var (rotated, rotatedPath) = FindPrevious(path, previous, byInode: !sameFile);
-            var reason = sameFile
-                ? (length < previous.Offset ? "truncated (copytruncate or emptied)" : "rewritten (other first bytes)")
-                : "rotated (new inode)";
+            var restarted = sameFile ? $"{path} was {change} since the last check: read again from the start" : null;
             if (rotated is null)
-                return new LogTail(path, current, identity, length, 0, fingerprint, fpLength, null, null, 0, 0, false,
-                    $"{reason}; the previous content was not found beside it: reading the log from the start");
+                return Tail(0, $"{change}; the previous content was not found beside it: reading the log from the start", restarted);
             var rotatedEnd = rotated.Length;
             var needsNewline = rotatedEnd > previous.Offset && LastByte(rotated, rotatedEnd) != (byte)'\n';
-            return new LogTail(path, current, identity, length, 0, fingerprint, fpLength, rotated, rotatedPath, previous.Offset, rotatedEnd, needsNewline,
-                $"{reason}; reading the rest of {rotatedPath} from byte {previous.Offset}, then the log from the start");
+            return Tail(0, $"{change}; reading the rest of {rotatedPath} from byte {previous.Offset}, then the log from the start",
+                null, rotated, rotatedPath, previous.Offset, rotatedEnd, needsNewline);
         }
         catch
         {
@@ -150,8 +220,35 @@ public sealed class LogTail : IDisposable
         }
     }
 
-    /// <summary>A stream over the pending bytes (rotated rest first); it counts into <see cref="BytesRead"/>.</summary>
-    public Stream OpenReader() => new TailStream(this);
+    /// <summary>How the same file changed other than by appending, or null when it only grew (or did not change).</summary>
+    private static string? ChangeSince(FileStream file, long length, FileTimesOfHandle times, LogTailPosition previous)
+    {
+        if (length < previous.Offset) return "truncated (copytruncate or emptied)";
+        if (previous.Size is { } size && length < size) return $"truncated (shorter than the {size} bytes seen last time)";
+        if (!SameStart(file, length, previous)) return "rewritten (other first bytes)";
+        if (!SameBeforeOffset(file, previous)) return $"rewritten in place (other bytes before byte {previous.Offset})";
+        // Appending moves ctime too, but then the size grows; the same size with a new ctime is a change in place.
+        if (previous.Size == length && previous.ChangedNs is { } changed && changed != times.ChangedNs) return "rewritten in place (changed without growing)";
+        return null;
+    }
+
+    /// <summary>The last line of the log when it has no newline yet (at most 4 KiB of it, else null), for the caller to look at.</summary>
+    public byte[]? UnfinishedLine()
+    {
+        var count = Length - CompleteLength;
+        if (count == 0 || count > MaxUnfinishedLine) return null;
+        var buffer = new byte[count];
+        _current.Position = CompleteLength;
+        var n = _current.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return n == buffer.Length ? buffer : buffer[..n];
+    }
+
+    /// <summary>
+    /// A stream over the pending bytes (rotated rest first); it counts into <see cref="BytesRead"/>. With
+    /// <paramref name="withUnfinishedLine"/> the unfinished last line is handed out too (a prompt that waits has no
+    /// newline); it is never consumed (<see cref="PositionAfter"/> stops before it).
+    /// </summary>
+    public Stream OpenReader(bool withUnfinishedLine = false) => new TailStream(this, withUnfinishedLine ? Length : CompleteLength);
 
     /// <summary>The position to save after the caller consumed <paramref name="consumed"/> bytes of the reader.</summary>
     public LogTailPosition PositionAfter(long consumed)
@@ -159,14 +256,40 @@ public sealed class LogTail : IDisposable
         var prefix = RotatedPrefixLength;
         // A rotated file never grows again: its rest counts as consumed whatever the caller says about it.
         var offset = StartOffset + Math.Max(0, consumed - prefix);
-        if (offset > Length) offset = Length;
-        return new LogTailPosition(Identity.Device, Identity.Inode, offset, CurrentFingerprint, CurrentFingerprintLength);
+        if (offset > CompleteLength) offset = CompleteLength;
+        var beforeLength = (int)Math.Min(offset, FingerprintSize);
+        var (before, _) = Fingerprint(_current, offset - beforeLength, beforeLength);
+        return new LogTailPosition(Identity.Device, Identity.Inode, offset, CurrentFingerprint, CurrentFingerprintLength)
+        {
+            BeforeOffset = before,
+            BeforeOffsetLength = beforeLength,
+            Size = Length,
+            ChangedNs = Times.ChangedNs,
+        };
     }
 
-    private static (string Hash, int Length) Fingerprint(FileStream stream, long count)
+    /// <summary>The end of the last newline in [start, length): the log is read backwards from its end in blocks.</summary>
+    private static long CompleteLineEnd(FileStream stream, long start, long length)
+    {
+        var block = new byte[(int)Math.Min(64 << 10, Math.Max(1, length - start))];
+        var end = length;
+        while (end > start)
+        {
+            var from = Math.Max(start, end - block.Length);
+            var count = (int)(end - from);
+            stream.Position = from;
+            stream.ReadExactly(block.AsSpan(0, count));
+            var nl = block.AsSpan(0, count).LastIndexOf((byte)'\n');
+            if (nl >= 0) return from + nl + 1;
+            end = from;
+        }
+        return start;
+    }
+
+    private static (string Hash, int Length) Fingerprint(FileStream stream, long from, long count)
     {
         var buffer = new byte[count];
-        stream.Position = 0;
+        stream.Position = from;
         stream.ReadExactly(buffer);
         return (Hashes.Sha256Hex(buffer), (int)count);
     }
@@ -174,7 +297,14 @@ public sealed class LogTail : IDisposable
     private static bool SameStart(FileStream stream, long length, LogTailPosition previous)
     {
         if (length < previous.FingerprintLength) return false;
-        return Fingerprint(stream, previous.FingerprintLength).Hash == previous.Fingerprint;
+        return Fingerprint(stream, 0, previous.FingerprintLength).Hash == previous.Fingerprint;
+    }
+
+    private static bool SameBeforeOffset(FileStream stream, LogTailPosition previous)
+    {
+        if (previous.BeforeOffset is null) return true; // a state written before this was recorded
+        if (stream.Length < previous.Offset) return false;
+        return Fingerprint(stream, previous.Offset - previous.BeforeOffsetLength, previous.BeforeOffsetLength).Hash == previous.BeforeOffset;
     }
 
     private static byte LastByte(FileStream stream, long length)
@@ -205,11 +335,11 @@ public sealed class LogTail : IDisposable
             FileStream? s = null;
             try
             {
-                s = new FileStream(candidate, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+                s = UnlockedFile.OpenRead(candidate);
                 var id = FileIdentityOfHandle.Of(s.SafeFileHandle);
                 var matches = byInode
                     ? id.Device == previous.Device && id.Inode == previous.Inode && s.Length >= previous.Offset
-                    : s.Length >= previous.Offset && SameStart(s, s.Length, previous);
+                    : s.Length >= previous.Offset && SameStart(s, s.Length, previous) && SameBeforeOffset(s, previous);
                 if (matches) return (s, candidate);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -233,13 +363,15 @@ public sealed class LogTail : IDisposable
     private sealed class TailStream : ForwardReadStream
     {
         private readonly LogTail _tail;
+        private readonly long _end;
         private long _rotatedPos;
         private bool _newlineGiven;
         private long _currentPos;
 
-        public TailStream(LogTail tail)
+        public TailStream(LogTail tail, long end)
         {
             _tail = tail;
+            _end = end;
             _rotatedPos = tail._rotatedStart;
             _newlineGiven = !tail._rotatedNeedsNewline;
             _currentPos = tail.StartOffset;
@@ -268,9 +400,9 @@ public sealed class LogTail : IDisposable
             }
             else
             {
-                if (_currentPos >= _tail.Length) return 0;
+                if (_currentPos >= _end) return 0;
                 _tail._current.Position = _currentPos;
-                n = _tail._current.Read(buffer[..(int)Math.Min(buffer.Length, _tail.Length - _currentPos)]);
+                n = _tail._current.Read(buffer[..(int)Math.Min(buffer.Length, _end - _currentPos)]);
                 _currentPos += n;
             }
             _tail.BytesRead += n;

@@ -35,6 +35,17 @@ public sealed class PluginContext
 
     public TimeSpan Timeout { get; }
 
+    /// <summary>What <see cref="AfterOutput"/> registered, in order.</summary>
+    internal List<Action> AfterOutputActions { get; } = [];
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the check's own result was written to stdout and flushed, and only then
+    /// (not after a timeout, SIGTERM, an exception or a failed write). A check that remembers what it reported (the
+    /// log tail's position) commits here: killed before the output, it commits nothing and the next check reports
+    /// the same lines again; killed after it, at worst they are reported twice, never lost.
+    /// </summary>
+    public void AfterOutput(Action action) => AfterOutputActions.Add(action);
+
     /// <summary>What the check is doing now, e.g. "waiting for duplicity collection-status".</summary>
     public string CurrentStage => Volatile.Read(ref _stage);
 

@@ -129,6 +129,7 @@ public static class PluginRunner
             watchdog.Finished();
         }
 
+        bool ownResult;
         lock (gate)
         {
             if (interrupted.Length == 0 && TerminationSignal.Arrived)
@@ -137,6 +138,7 @@ public static class PluginRunner
                 interruptedStage = context.CurrentStage;
             }
             answered = true;
+            ownResult = interrupted.Length == 0 && failure is null;
             // Interrupted (timeout or SIGTERM): whatever the check returned after that is not the answer.
             if (interrupted.Length > 0) result = CheckResult.Unknown($"{interrupted} {interruptedStage}");
             else if (failure is UsageException usage) return UsageError(plugin, all, usage.Message, masker);
@@ -151,8 +153,26 @@ public static class PluginRunner
             shown.Add(failure.ToString());
         var text = PluginOutput.Render(plugin.Service, result, verbosity, shown, masker, verbosity >= 2 ? 64 * 1024 : PluginOutput.DefaultMaxBytes);
         if (debugLog is not null) WriteDebugLog(debugLog, diagnostics, masker);
-        Write(text);
+        if (Write(text) && ownResult) RunAfterOutput(context);
         return (int)result.State;
+    }
+
+    /// <summary>
+    /// The check's after-output actions (a state commit). The result is out: a failure here can no longer change
+    /// it, and the next run repeats what this one reported rather than losing it.
+    /// </summary>
+    private static void RunAfterOutput(PluginContext context)
+    {
+        foreach (var action in context.AfterOutputActions)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e) when (e is CheckException or IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static int UsageError(PluginDefinition plugin, IReadOnlyList<OptionSpec> all, string message, SecretMasker masker)
@@ -198,12 +218,12 @@ public static class PluginRunner
     private static readonly object WriteLock = new();
     private static bool _written;
 
-    /// <summary>The only place that writes to stdout; it writes once.</summary>
-    private static void Write(string text)
+    /// <summary>The only place that writes to stdout; it writes once. True when this call wrote and flushed it.</summary>
+    private static bool Write(string text)
     {
         lock (WriteLock)
         {
-            if (_written) return;
+            if (_written) return false;
             _written = true;
             var bytes = Encoding.UTF8.GetBytes(text.EndsWith('\n') ? text : text + "\n");
             using var stdout = Console.OpenStandardOutput();
@@ -211,10 +231,12 @@ public static class PluginRunner
             {
                 stdout.Write(bytes);
                 stdout.Flush();
+                return true;
             }
             catch (IOException)
             {
                 // The reader went away (closed pipe): nothing left to tell anyone.
+                return false;
             }
         }
     }

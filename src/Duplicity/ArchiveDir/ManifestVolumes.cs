@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
@@ -26,7 +27,7 @@ public static class ManifestVolumes
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+            using var file = UnlockedFile.OpenRead(path); // no flock: duplicity's own locking is none of ours
             using var stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             return Count(stream, cancellationToken);
         }

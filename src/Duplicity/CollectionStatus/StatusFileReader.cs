@@ -32,7 +32,8 @@ public static class StatusFileReader
         FileStream file;
         try
         {
-            file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan });
+            // Without a lock: a wrapper may hold flock(LOCK_EX) on the file it writes the status to.
+            file = UnlockedFile.OpenRead(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -32,7 +32,7 @@ public sealed record LogCheckOptions
         new("age-warning", null, "DURATION", "WARNING when the last run is older than DURATION (its statistics EndTime, else the log's mtime)", "off"),
         new("age-critical", null, "DURATION", "CRITICAL when the last run is older than DURATION", "off"),
         new("missing-state", null, "STATE", "State when the log file does not exist (ok|warning|critical|unknown)", "unknown"),
-        new("unfinished-state", null, "STATE", "State when the last run has no result yet: still running, or killed (ok|warning|critical)", "warning"),
+        new("unfinished-state", null, "STATE", "State when a run has no result: killed, or still running (ok|warning|critical); --scope new reports a last run still being written as in progress (OK) until it ends or the next run starts", "warning"),
         new("log-critical", null, "REGEX", "CRITICAL when a line matches (repeatable; the job's log_critical)", Repeatable: true),
         new("log-warning", null, "REGEX", "WARNING when a line matches (repeatable; the job's log_warning)", Repeatable: true),
         new("log-ignore", null, "REGEX", "Ignore matching lines entirely (repeatable; the job's log_ignore)", Repeatable: true),

@@ -34,7 +34,23 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
 
         if (scan.Runs.Count == 0)
         {
-            if (scan.Scope == LogScope.New && scan.NothingNew)
+            if (scan.Scope == LogScope.New && scan.FirstRun && scan.InProgress is null && scan.OrphanLines == 0)
+            {
+                // No earlier check to compare with and nothing to judge: not an OK ("nothing new" would be one).
+                result.Summary = scan.Length == 0 ? $"log {scan.Path} is empty: no run yet" : $"log {scan.Path} has no complete line yet: no run yet";
+                result.Add(result.Summary, ServiceState.Unknown);
+            }
+            else if (scan.InProgress is { } running)
+            {
+                // Runs before it that ended without a failure are not kept, but counted.
+                result.Summary = scan.RunCount > 0 ? $"{Summary(scan, failures)}; {InProgressText(scan, running)}" : InProgressText(scan, running);
+            }
+            else if (scan.WaitingForRun)
+            {
+                result.Summary = $"no new run since the last check ({scan.LinesScanned} new lines, no duplicity line yet){AgoText(age)}";
+                result.Add($"{scan.Path}: {scan.LinesScanned} new lines without a duplicity line (a wrapper's text around a run); read again by the next check");
+            }
+            else if (scan.Scope == LogScope.New && scan.NothingNew)
             {
                 result.Summary = $"no new output since the last check{AgoText(age)}";
                 result.Add($"nothing appended to {scan.Path} since the last check");
@@ -54,6 +70,7 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
         else
         {
             result.Summary = Summary(scan, failures);
+            if (scan.InProgress is { } running) result.Summary += $"; {InProgressText(scan, running)}";
             foreach (var (hit, state) in failures)
             {
                 var sub = result.Add($"{hit.Failure.Name}: {hit.Failure.Summary}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
@@ -76,6 +93,14 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
                 result.Summary = $"last run is {Duration.Format(seconds)} old ({options.Age.Critical?.Describe(Duration.Format) ?? options.Age.Warning?.Describe(Duration.Format)}); {result.Summary}";
             else if (state != ServiceState.Ok && scan.Runs.Count == 0)
                 result.Summary = $"last run is {Duration.Format(seconds)} old; {result.Summary}";
+        }
+
+        if (scan.InProgress is { } inProgress)
+            result.Add($"{InProgressText(scan, inProgress)}: {inProgress.RecognisedLines + inProgress.UnknownLines} lines so far, no end yet; judged when it ends", ServiceState.Ok);
+        if (scan.Restarted is { } restarted)
+        {
+            result.Summary += $" ({restarted})";
+            result.Add(restarted, ServiceState.Ok);
         }
 
         if (scan.LastStatisticsRun?.Statistics is { } stats) result.PerfData.AddRange(stats.PerfData());
@@ -117,6 +142,13 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
         var runs = scan.RunCount == 1 ? "1 run" : $"{scan.RunCount} runs";
         if (failures.Count == 0) return $"{what}: {runs}, no failures";
         return $"{what}: {runs}, {scan.FailedRunCount} with problems: {failures[0].Hit.Failure.Summary}{more}";
+    }
+
+    private static string InProgressText(LogScanResult scan, LogRun run)
+    {
+        var what = run.Action is null or "backup" ? "backup" : run.Action;
+        var since = scan.InProgressSince is { } t ? $" since {t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC" : "";
+        return $"{what} in progress{since}";
     }
 
     private static string OkText(LogScanResult scan)

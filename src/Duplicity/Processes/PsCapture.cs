@@ -52,6 +52,7 @@ public static class PsCapture
         }
     }
 
+    /// <summary>The file's lines, read without the flock every .NET open by path takes (a wrapper may hold LOCK_EX).</summary>
     private static ProcessEntry? ParseLine(string line, TimeZoneInfo zone)
     {
         // pid ppid user wday month day hh:mm:ss year etimes args...

@@ -14,7 +14,7 @@ internal static class BoundedTextFile
     public static IEnumerable<string> ReadLines(string path, long maxBytes, int maxLineChars, string what)
     {
         // Opened now, so that a missing file throws at the call as File.ReadLines does, not at the first line.
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        var file = UnlockedFile.OpenRead(path); // no flock: a wrapper may hold LOCK_EX on the file it writes
         return Lines(file, maxBytes, maxLineChars, what);
     }
 

@@ -61,8 +61,11 @@ public static class LogFixtures
     public static (CheckResult Result, LogScanResult Scan) Judge(string path, DateTimeOffset now, params string[] extra)
     {
         var options = Options(path, extra);
-        var scan = new LogProbe(options, DiagnosticLog.None).Read();
-        return (new LogEvaluator(options, now, new SecretMasker()).Evaluate(scan), scan);
+        using var probe = new LogProbe(options, DiagnosticLog.None, now);
+        var scan = probe.Read();
+        var result = new LogEvaluator(options, now, new SecretMasker()).Evaluate(scan);
+        probe.CommitPosition(); // as the runner does once the result is printed
+        return (result, scan);
     }
 
     public static IEnumerable<string> FailureNames(LogScanResult scan) => scan.Runs.SelectMany(r => r.Failures).Select(f => f.Failure.Name).Distinct();
