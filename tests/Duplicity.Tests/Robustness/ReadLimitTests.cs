@@ -197,16 +197,25 @@ public class ReadLimitTests
     }
 
     [Test]
-    public void A_job_file_that_is_dev_zero_is_unknown_naming_the_limit()
+    public void A_job_file_that_is_dev_zero_is_refused_without_reading_it()
     {
         var load = () => JobConfigReader.Load("/dev/zero", "x");
-        load.Should().Throw<CheckException>().WithMessage("config /dev/zero exceeds the 1 MiB read limit");
+        load.Should().Throw<CheckException>().WithMessage("config /dev/zero is not a regular file");
+    }
+
+    [Test]
+    public void A_job_file_over_the_limit_is_unknown_naming_the_limit()
+    {
+        using var dir = TempDir.InTrustedFolder();
+        var path = dir.File("jobs.ini", "[job:x]\n" + new string(';', 2 << 20) + "\n");
+        var load = () => JobConfigReader.Load(path, "x");
+        load.Should().Throw<CheckException>().WithMessage($"config {path} exceeds the 1 MiB read limit");
     }
 
     [Test]
     public void A_job_file_line_that_is_not_ini_is_not_quoted()
     {
-        using var dir = new TempDir();
+        using var dir = TempDir.InTrustedFolder();
         var path = dir.File("jobs.ini", "[job:x]\ndestination = file:///d\nhunter2-the-passphrase\n");
         var load = () => JobConfigReader.Load(path, "x");
         load.Should().Throw<CheckException>().Which.Message.Should().NotContain("hunter2").And.StartWith($"config {path} is not a valid INI file");

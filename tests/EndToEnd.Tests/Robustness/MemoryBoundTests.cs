@@ -143,11 +143,23 @@ public class MemoryBoundTests
     [TestCase(Checks.Log)]
     [TestCase(Checks.Freshness)]
     [TestCase(Checks.Running)]
-    public void A_job_file_that_is_dev_zero_is_unknown_naming_the_limit(string check)
+    public void A_job_file_that_is_dev_zero_is_refused_without_reading_it(string check)
     {
         var (r, _) = Measured(check, "--config", "/dev/zero", "-j", "x", "-t", "20");
         r.ExitCode.Should().Be(3);
-        r.FirstLine.Should().EndWith(" UNKNOWN - config /dev/zero exceeds the 1 MiB read limit");
+        r.FirstLine.Should().EndWith(" UNKNOWN - config /dev/zero is not a regular file");
+    }
+
+    [TestCase(Checks.Log)]
+    [TestCase(Checks.Freshness)]
+    [TestCase(Checks.Running)]
+    public void A_job_file_over_the_limit_is_unknown_naming_the_limit(string check)
+    {
+        using var dir = TempDir.InTrustedFolder();
+        var path = dir.File("jobs.ini", "[job:x]\n" + new string(';', 64 << 20) + "\n");
+        var (r, _) = Measured(check, "--config", path, "-j", "x", "-t", "20");
+        r.ExitCode.Should().Be(3);
+        r.FirstLine.Should().EndWith($" UNKNOWN - config {path} exceeds the 1 MiB read limit");
     }
 
     [Test]
