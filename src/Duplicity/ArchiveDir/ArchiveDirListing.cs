@@ -3,8 +3,11 @@ using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
-/// <summary>A manifest found in a folder: its parsed name and its file name (to read the volume count).</summary>
-public sealed record ManifestFile(ArchiveFileName Name, string FileName);
+/// <summary>
+/// A manifest found in a folder: its parsed name, its file name (to read the volume count), and what makes it no
+/// proof of a finished set when the directory entry already shows it (a symbolic link, an empty file).
+/// </summary>
+public sealed record ManifestFile(ArchiveFileName Name, string FileName, string? Defect = null);
 
 /// <summary>
 /// The names in one archive-dir folder (acquisition). Reads directory entries only: no stat per file, no
@@ -79,7 +82,7 @@ public sealed class ArchiveDirListing
                     throw new CheckException($"archive dir {Directory} holds more than {ReadLimits.ArchiveDirManifests} manifests and full signatures, the read limit");
                 DuplicityFiles++;
                 if (entry.Name.Partial) PartialFiles++;
-                if (entry.Name.Kind == ArchiveFileKind.Manifest) Manifests.Add(new ManifestFile(entry.Name, entry.FileName!));
+                if (entry.Name.Kind == ArchiveFileKind.Manifest) Manifests.Add(new ManifestFile(entry.Name, entry.FileName!, entry.Defect));
                 else if (entry.Name is { Kind: ArchiveFileKind.Signature, IsFull: true, Partial: false }) FullSignatures.Add(entry.Name.Time);
                 break;
             case EntryTag.LockFile:
@@ -98,7 +101,13 @@ public sealed class ArchiveDirListing
     {
         var name = e.FileName;
         if (ArchiveFileNameParser.TryParse(name, out var parsed))
-            return new Entry(EntryTag.Duplicity, parsed, parsed.Kind == ArchiveFileKind.Manifest ? name.ToString() : null);
+        {
+            if (parsed.Kind != ArchiveFileKind.Manifest) return new Entry(EntryTag.Duplicity, parsed, null);
+            // duplicity writes a manifest as a file of its own and renames it into place: a link (maybe a loop) or an
+            // empty file is not one it finished. Only manifests pay for the stat this costs.
+            var defect = (e.Attributes & FileAttributes.ReparsePoint) != 0 ? "is a symbolic link" : e.Length == 0 ? "is empty" : null;
+            return new Entry(EntryTag.Duplicity, parsed, name.ToString(), defect);
+        }
         if (name.SequenceEqual(LockFileName)) return new Entry(EntryTag.LockFile, default, null);
         if (name.SequenceEqual(LegacyLockFileName)) return new Entry(EntryTag.LegacyLockFile, default, null);
         return new Entry(EntryTag.Other, default, null);
@@ -112,5 +121,5 @@ public sealed class ArchiveDirListing
         LegacyLockFile,
     }
 
-    private readonly record struct Entry(EntryTag Tag, ArchiveFileName Name, string? FileName);
+    private readonly record struct Entry(EntryTag Tag, ArchiveFileName Name, string? FileName, string? Defect = null);
 }

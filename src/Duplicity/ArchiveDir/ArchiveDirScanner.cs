@@ -50,7 +50,12 @@ public static class ArchiveDirScanner
 
         var found = new List<ArchiveDirBackup>();
         foreach (var sub in SubDirectories(baseDir))
+        {
+            // A name that is not UTF-8 comes back with U+FFFD in it and then names no folder: duplicity names its
+            // folders by --name or an md5, so it is not a backup; skipped, not a failure of the whole discovery.
+            if (FolderName(sub).Contains('\uFFFD', StringComparison.Ordinal) && Probe(sub) != PathState.Directory) continue;
             if (Read(sub, FolderName(sub), scope, out _) is { } backup) found.Add(backup);
+        }
         return found.Count > 0 ? found : [Assemble(listing!, FolderName(baseDir), scope)];
     }
 

@@ -26,21 +26,41 @@ public static class CollectionAssembler
             var key = manifest.Name.SetKey;
             if (!sets.TryGetValue(key, out var files)) sets[key] = files = new SetFiles(manifest.Name);
             if (manifest.Name.Partial) files.Part ??= manifest;
+            else if (manifest.Defect is not null) files.Defective ??= manifest;
             else files.Final ??= manifest;
         }
 
-        var complete = sets.Values.Where(s => s.Final is not null).Select(s => ToSet(s.Name, s.Final!, complete: true)).ToList();
-        var incomplete = sets.Values.Where(s => s.Final is null).Select(s => ToSet(s.Name, s.Part!, complete: false)).OrderBy(s => s.Time).ToList();
-        var built = ChainBuilder.Build(complete);
-
         var warnings = new List<string>();
+        foreach (var s in sets.Values.Where(s => s.Final is null && s.Defective is not null))
+            warnings.Add($"manifest {s.Defective!.FileName} in {listing.Directory} {s.Defective.Defect}: its set is not counted as complete");
+        var complete = sets.Values.Where(s => s.Final is not null).Select(s => ToSet(s.Name, s.Final!, complete: true)).ToList();
+        var incomplete = sets.Values.Where(s => s.Final is null).Select(s => ToSet(s.Name, s.Part ?? s.Defective!, complete: false)).ToList();
+
+        // A set whose final manifest, once read, lists no volume (or cannot be read) did not finish either: it leaves
+        // the chains, which are built again without it (a few rounds at most: each round removes a set).
         var counter = new VolumeCounter(listing.Directory, sets, cancellationToken);
-        var chains = built.Chains
-            .Select(c => volumeCounting == VolumeCounting.AllChains || (volumeCounting == VolumeCounting.PrimaryChain && c.Kind == ChainKind.Primary)
-                ? c with { Sets = c.Sets.Select(counter.WithVolumes).ToList() }
-                : c)
-            .ToList();
+        ChainBuildResult built;
+        List<BackupChain> chains;
+        while (true)
+        {
+            built = ChainBuilder.Build(complete);
+            chains = built.Chains
+                .Select(c => volumeCounting == VolumeCounting.AllChains || (volumeCounting == VolumeCounting.PrimaryChain && c.Kind == ChainKind.Primary)
+                    ? c with { Sets = c.Sets.Select(counter.WithVolumes).ToList() }
+                    : c)
+                .ToList();
+            var unfinished = counter.TakeUnfinished();
+            if (unfinished.Count == 0) break;
+            foreach (var (set, why) in unfinished)
+            {
+                complete.RemoveAll(c => c.Type == set.Type && c.StartTime == set.StartTime && c.Time == set.Time);
+                incomplete.Add(set with { Complete = false });
+                warnings.Add($"manifest {why}: its set is not counted as complete");
+            }
+        }
+        incomplete = [.. incomplete.OrderBy(s => s.Time)];
         if (volumeCounting != VolumeCounting.None) incomplete = incomplete.Select(counter.WithVolumes).ToList();
+        counter.TakeUnfinished();
         if (counter.Unreadable > 0)
             warnings.Add($"{counter.Unreadable} manifest(s) in {listing.Directory} could not be read: their volume counts show as 0");
 
@@ -77,6 +97,9 @@ public static class CollectionAssembler
         public ManifestFile? Final { get; set; }
 
         public ManifestFile? Part { get; set; }
+
+        /// <summary>A final manifest that is a link or empty: the set is incomplete.</summary>
+        public ManifestFile? Defective { get; set; }
     }
 
     /// <summary>Reads the volume count of a set's manifest (final, else .part); encrypted ones cannot be read.</summary>
@@ -87,18 +110,35 @@ public static class CollectionAssembler
         /// <summary>The manifests opened (readable or not), in order.</summary>
         public List<string> Read { get; } = [];
 
+        private readonly Dictionary<string, int?> _counts = [];
+        private readonly List<(BackupSet, string)> _unfinished = [];
+
+        /// <summary>Complete sets whose final manifest lists no volume or cannot be read, since the last call.</summary>
+        public List<(BackupSet Set, string Why)> TakeUnfinished()
+        {
+            var taken = _unfinished.ToList();
+            _unfinished.Clear();
+            return taken;
+        }
+
         public BackupSet WithVolumes(BackupSet set)
         {
             var files = sets[(set.Type, set.StartTime, set.Time)];
-            var manifest = files.Final ?? files.Part!;
+            var manifest = files.Final ?? files.Part ?? files.Defective!;
+            if (manifest.Defect is not null) return set;
             if (manifest.Name.Encrypted)
             {
                 Unreadable++;
                 return set;
             }
-            Read.Add(manifest.FileName);
-            var count = ManifestVolumes.Count(Path.Combine(directory, manifest.FileName), manifest.Name.Compressed, cancellationToken);
-            if (count is null) Unreadable++;
+            if (!_counts.TryGetValue(manifest.FileName, out var count))
+            {
+                Read.Add(manifest.FileName);
+                _counts[manifest.FileName] = count = ManifestVolumes.Count(Path.Combine(directory, manifest.FileName), manifest.Name.Compressed, cancellationToken);
+            }
+            if (set.Complete && count is null or 0)
+                _unfinished.Add((set, $"{manifest.FileName} in {directory} {(count is null ? "cannot be read" : "lists no volume")}"));
+            else if (count is null) Unreadable++;
             return set with { Volumes = count ?? 0 };
         }
     }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Compression;
 using DuplicityChecks.Plugin;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
@@ -12,7 +14,7 @@ namespace DuplicityChecks.Duplicity.ArchiveDir;
 /// <c>Filelist</c> first, so the whole file is read, streaming bytes, without building lines (a file list
 /// can have millions of entries, all indented, so they never look like a volume line).
 /// </summary>
-public static class ManifestVolumes
+public static partial class ManifestVolumes
 {
     private static ReadOnlySpan<byte> VolumeWord => "Volume "u8;
 
@@ -28,6 +30,12 @@ public static class ManifestVolumes
         try
         {
             using var file = UnlockedFile.OpenRead(path); // no flock: duplicity's own locking is none of ours
+            // O_NOFOLLOW: a manifest that is a link (a loop, or a file elsewhere) is not read; O_NONBLOCK: nor is a FIFO waited on.
+            var fd = open(path, ReadOnly | NoFollow | NonBlock | CloseOnExec);
+            if (fd < 0) return null;
+            using var handle = new SafeFileHandle(fd, ownsHandle: true);
+            using var file = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            if (!file.CanSeek) return null; // not a regular file
             using var stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             return Count(stream, cancellationToken);
         }
@@ -36,6 +44,14 @@ public static class ManifestVolumes
             return null;
         }
     }
+
+    private const int ReadOnly = 0;          // O_RDONLY
+    private const int NonBlock = 0x800;      // O_NONBLOCK (04000)
+    private const int NoFollow = 0x20000;    // O_NOFOLLOW (0400000), x86_64 and aarch64
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC (02000000)
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int open(string path, int flags);
 
     public static int Count(Stream stream, CancellationToken cancellationToken = default)
     {

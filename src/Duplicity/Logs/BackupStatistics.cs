@@ -37,15 +37,99 @@ public sealed class BackupStatistics
     public long? TotalDestinationSizeChange { get; private set; }
     public long? Errors { get; private set; }
 
-    /// <summary>The block ended with its closing dashes (not cut off by the end of the file).</summary>
-    public bool Closed { get; internal set; }
+    // Length of the heading, which the closing line repeats in dashes (statistics.py: footer = "-" * len(header));
+    // 0 when the block was made without its heading (tests of single lines).
+    private readonly int _headingLength;
 
-    /// <summary>A block is usable when it says how many errors there were.</summary>
-    public bool IsComplete => Errors is not null;
+    // The first damage seen while reading, and the known keys read so far (in print order, each once).
+    private string? _damage;
+    private string? _damagedLine;
+    private Field _lastField;
+    private int _fieldsSeen;
+
+    public BackupStatistics()
+    {
+    }
+
+    /// <summary>A block that starts with <paramref name="heading"/> (the line as duplicity wrote it, after any time stamp).</summary>
+    public BackupStatistics(ReadOnlySpan<byte> heading, bool indented = false)
+    {
+        _headingLength = heading.Length;
+        if (indented) Damage("heading indented", heading);
+        else if (!StatisticsGrammar.IsHeading(heading)) Damage("heading damaged", heading);
+    }
+
+    /// <inheritdoc cref="BackupStatistics(ReadOnlySpan{byte}, bool)"/>
+    public BackupStatistics(string heading) : this(Encoding.UTF8.GetBytes(heading))
+    {
+    }
+
+    /// <summary>The block ended with its closing dashes (not cut off by the end of the file).</summary>
+    public bool Closed { get; private set; }
 
     /// <summary>
-    /// Reads one <c>Key value [(pretty)]</c> line. Returns false for a line that is not a statistics line (the
-    /// block ends there). Unknown keys of the right shape are accepted and ignored (newer versions may add some).
+    /// What is wrong with the block, or null when it is exactly what duplicity prints: the heading, every key of
+    /// 0.8.22 to 3.1.0 once and in order, each value and its part in parentheses as statistics.py writes them,
+    /// the closing dashes. A block that does not read completely proves nothing (a cut or garbled <c>Errors</c>
+    /// line can hide errors), so only an intact block is a success.
+    /// </summary>
+    public string? DamageReason => _damage ?? MissingReason();
+
+    /// <summary>The line that showed the damage, as written (null when the damage is a missing line).</summary>
+    public string? DamagedLine => _damage is null ? null : _damagedLine;
+
+    /// <summary>A block is usable when it is intact (which includes its <c>Errors</c> line).</summary>
+    public bool IsComplete => DamageReason is null && Errors is not null;
+
+    private string? MissingReason()
+    {
+        if (_fieldsSeen == 0) return "nothing after its heading";
+        if (Errors is null) return "Errors line missing";
+        for (var f = Field.StartTime; f <= Field.Errors; f++)
+            if ((_fieldsSeen & (1 << (int)f)) == 0) return $"{f} line missing";
+        return Closed ? null : "no closing line (cut off, or still being written)";
+    }
+
+    /// <summary>Nothing was read after the heading.</summary>
+    public bool IsEmpty => _fieldsSeen == 0 && !Closed;
+
+    /// <summary>Damage the reader of the block sees around it (a repeated heading).</summary>
+    internal void MarkDamaged(string reason, ReadOnlySpan<byte> line) => Damage(reason, line);
+
+    private void Damage(string reason, ReadOnlySpan<byte> line)
+    {
+        if (_damage is not null) return;
+        _damage = reason;
+        _damagedLine = Encoding.UTF8.GetString(line.Length > 200 ? line[..200] : line);
+    }
+
+    /// <summary>The closing dashes (see <see cref="IsClosingLine(ReadOnlySpan{byte})"/>) end the block.</summary>
+    public void Close(ReadOnlySpan<byte> line)
+    {
+        if (Closed)
+        {
+            Damage("closing line repeated", line);
+            return;
+        }
+        Closed = true;
+        line = line.TrimEnd((byte)'\r');
+        if (_headingLength > 0 && line.Length != _headingLength) Damage("closing line damaged", line);
+    }
+
+    /// <inheritdoc cref="Close(ReadOnlySpan{byte})"/>
+    public void Close(string line) => Close(Encoding.UTF8.GetBytes(line));
+
+    /// <summary>A line after the closing dashes that is part of the same message (a machine-log stanza).</summary>
+    public void After(string line)
+    {
+        if (line.Trim().Length > 0) Damage("lines after its closing line", Encoding.UTF8.GetBytes(line));
+    }
+
+    /// <summary>
+    /// Reads one line of the block. Returns false for a line that is not a statistics line (the block ends there,
+    /// the caller goes on with it); a line that names a known key but is not as duplicity writes it (a leading
+    /// blank, a garbled number, a repeated key) belongs to the block and damages it. Unknown keys of the right
+    /// shape (<c>Key number [(text)]</c>) are accepted and ignored: a newer duplicity may add some.
     /// </summary>
     public bool TryAddLine(ReadOnlySpan<char> line)
     {
@@ -57,110 +141,39 @@ public sealed class BackupStatistics
 
     /// <summary>
     /// <see cref="TryAddLine(ReadOnlySpan{char})"/> on the UTF-8 bytes of the line, as the log scanner reads them: a big
-    /// log holds a statistics block per run, so this path decodes nothing and allocates nothing.
+    /// log holds a statistics block per run, so this path decodes nothing and allocates nothing for an intact line.
     /// </summary>
     public bool TryAddLine(ReadOnlySpan<byte> line)
     {
-        var length = line.Length;
-        while (length > 0 && line[length - 1] == (byte)'\r') length--;
-        line = line[..length];
-        // The key is letters up to the first blank: find the blank, then name the key (a known key is letters;
-        // only an unknown one needs the letters checked), then read the value up to the next blank or the end.
-        var space = line.IndexOf((byte)' ');
-        if (space <= 0) return false;
-        var key = line[..space];
-        var field = FieldOf(key);
-        if (field == Field.Other && !IsLetters(key)) return false;
-        if (!TryReadPlainValue(line, space + 1, out var value))
+        var raw = line;
+        line = line.TrimEnd((byte)'\r');
+        var indented = !line.IsEmpty && line[0] is (byte)' ' or (byte)'\t';
+        var text = indented ? line.TrimStart(" \t"u8) : line;
+        var blank = text.IndexOfAny((byte)' ', (byte)'\t');
+        var key = blank < 0 ? text : text[..blank];
+        var field = key.Length > 0 ? FieldOf(key) : Field.Other;
+        if (field == Field.Other)
+            return !indented && StatisticsGrammar.IsFutureLine(text);
+        if (indented)
         {
-            var rest = line[(space + 1)..];
-            var end = rest.IndexOf((byte)' ');
-            if (!TryParseValue(end < 0 ? rest : rest[..end], out var parsed)) return false;
-            value = new Value(parsed);
+            Damage($"{field} line indented", raw);
+            return true;
+        }
+        if ((_fieldsSeen & (1 << (int)field)) != 0)
+        {
+            Damage($"{field} line repeated", raw);
+            return true;
+        }
+        _fieldsSeen |= 1 << (int)field;
+        if (field < _lastField) Damage($"{field} line out of order", raw);
+        else _lastField = field;
+        if (blank < 0 || !StatisticsGrammar.TryRead(KindOf(field), text[(blank + 1)..], out var value))
+        {
+            Damage($"{field} line unreadable", raw);
+            return true;
         }
         Set(field, value);
         return true;
-    }
-
-    private static bool IsLetters(ReadOnlySpan<byte> key)
-    {
-        foreach (var b in key)
-            if ((uint)((b | 0x20) - 'a') > 'z' - 'a') return false;
-        return true;
-    }
-
-    /// <summary>
-    /// The value as the fast path of <see cref="TryParseValue(ReadOnlySpan{byte}, out double)"/> takes it ([sign], 1-15
-    /// digits, at most one point), read in place up to the next blank or the end of the line: a big log holds a
-    /// statistics block per run, so this skips the search for the blank, the second pass and, for the whole
-    /// numbers that most keys hold, the division and the rounding. False for anything else (the general reading
-    /// decides).
-    /// </summary>
-    private static bool TryReadPlainValue(ReadOnlySpan<byte> line, int i, out Value value)
-    {
-        value = default;
-        var negative = false;
-        if (i < line.Length && line[i] is (byte)'-' or (byte)'+')
-        {
-            negative = line[i] == (byte)'-';
-            i++;
-        }
-        long mantissa = 0;
-        var digits = 0;
-        var decimals = -1;
-        for (; i < line.Length; i++)
-        {
-            var c = line[i];
-            if ((uint)(c - '0') <= 9)
-            {
-                if (++digits > 15) return false;
-                mantissa = mantissa * 10 + (c - '0');
-                if (decimals >= 0) decimals++;
-            }
-            else if (c == (byte)'.' && decimals < 0) decimals = 0;
-            else if (c == (byte)' ') break;
-            else return false;
-        }
-        if (digits == 0) return false;
-        value = new Value(mantissa, Math.Max(decimals, 0), negative);
-        return true;
-    }
-
-    /// <summary>A parsed value: either digits with a scale (exact) or a double from the general parser.</summary>
-    private readonly struct Value
-    {
-        private readonly double _parsed;
-        private readonly long _mantissa;
-        private readonly int _decimals;
-        private readonly bool _negative;
-        private readonly bool _exact;
-
-        public Value(double parsed) => _parsed = parsed;
-
-        public Value(long mantissa, int decimals, bool negative)
-        {
-            _mantissa = mantissa;
-            _decimals = decimals;
-            _negative = negative;
-            _exact = true;
-        }
-
-        /// <summary>The same double as <see cref="TryParseValue(ReadOnlySpan{byte}, out double)"/> (its fast path, step by step).</summary>
-        public double Real
-        {
-            get
-            {
-                if (!_exact) return _parsed;
-                var v = _mantissa / PowersOfTen[_decimals];
-                return _negative ? -v : v;
-            }
-        }
-
-        /// <summary>
-        /// <see cref="Whole(double)"/> of <see cref="Real"/>: without decimals the value is the mantissa itself (at most
-        /// 15 digits, exact in a double, so rounding it changes nothing).
-        /// </summary>
-        public long Whole => _exact && _decimals == 0 ? (_negative ? -_mantissa : _mantissa) : BackupStatistics.Whole(Real);
     }
 
     private enum Field
@@ -168,6 +181,15 @@ public sealed class BackupStatistics
         Other, StartTime, EndTime, ElapsedTime, SourceFiles, SourceFileSize, NewFiles, NewFileSize, DeletedFiles, ChangedFiles,
         ChangedFileSize, ChangedDeltaSize, DeltaEntries, RawDeltaSize, TotalDestinationSizeChange, Errors,
     }
+
+    private static StatisticsGrammar.Kind KindOf(Field field) => field switch
+    {
+        Field.StartTime or Field.EndTime => StatisticsGrammar.Kind.Time,
+        Field.ElapsedTime => StatisticsGrammar.Kind.Elapsed,
+        Field.SourceFileSize or Field.NewFileSize or Field.ChangedFileSize or Field.ChangedDeltaSize or Field.RawDeltaSize
+            or Field.TotalDestinationSizeChange => StatisticsGrammar.Kind.Size,
+        _ => StatisticsGrammar.Kind.Count,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Field FieldOf(ReadOnlySpan<byte> key)
@@ -208,7 +230,7 @@ public sealed class BackupStatistics
             && BinaryPrimitives.ReadUInt32LittleEndian(a[^4..]) == BinaryPrimitives.ReadUInt32LittleEndian(b[^4..]);
     }
 
-    private void Set(Field field, in Value value)
+    private void Set(Field field, in StatisticsGrammar.Value value)
     {
         switch (field)
         {
@@ -230,9 +252,7 @@ public sealed class BackupStatistics
         }
     }
 
-    private static long Whole(double value) => (long)Math.Round(value);
-
-    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    internal static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     /// <summary>
     /// <c>double.TryParse</c> with <c>AllowDecimalPoint | AllowLeadingSign</c>, invariant, with a fast path: a big

@@ -158,6 +158,13 @@ public static class KnownFailures
         ["Error accessing possibly locked file"], None, None, [MachineCode.Warning(9), MachineCode.Warning(10)],
         _ => ["run the job with --verbosity info to see which files could not be read"]);
 
+    public static readonly KnownFailure StatisticsDamaged = new(
+        "statistics_damaged", ServiceState.Unknown,
+        "backup statistics damaged",
+        "statistics",
+        None, None, None, [],
+        f => [$"the block does not read as duplicity prints it, so it proves nothing: read the run in the log, then confirm: {f.CollectionStatus}"]);
+
     public static readonly KnownFailure VerifyDifferences = new(
         "verify_differences", ServiceState.Warning,
         "verify found differences between the backup and the source",
@@ -190,7 +197,7 @@ public static class KnownFailures
     [
         PassphraseEof, PassphraseWait, GpgFailed, LocalDiskFull, DestinationFull, BackendAuth, BackendUnreachable, BackendFailed,
         TempSpace, SourceChanged, EncryptionMismatch, ManifestError, LockHeld, Crashed, FatalError, JobCritical,
-        OrphanedFiles, IncompleteSets, SourceErrors, VerifyDifferences, Unfinished, ErrorReported, JobWarning,
+        OrphanedFiles, IncompleteSets, SourceErrors, StatisticsDamaged, VerifyDifferences, Unfinished, ErrorReported, JobWarning,
     ];
 
     /// <summary>Every row, most specific first.</summary>

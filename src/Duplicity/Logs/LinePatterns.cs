@@ -84,6 +84,8 @@ public static class LinePatterns
         ("Restarting after volume", new(LineKind.Known, Action: "backup")),
         ("Restarting backup at volume", new(LineKind.Known, Action: "backup")),
         ("No signatures found, switching to full backup", new(LineKind.Known, Action: "backup")),
+        // -v8 and up: a backup also prints a collection-status block; its volumes tell it from a collection-status run.
+        ("Processed volume ", new(LineKind.Known, Action: "backup")),
         ("Attempt of ", new(LineKind.Known)),
         ("Copying ", new(LineKind.Known)),
         ("Deleting local ", new(LineKind.Known)),

@@ -73,7 +73,7 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
             if (scan.InProgress is { } running) result.Summary += $"; {InProgressText(scan, running)}";
             foreach (var (hit, state) in failures)
             {
-                var sub = result.Add($"{hit.Failure.Name}: {hit.Failure.Summary}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
+                var sub = result.Add($"{hit.Failure.Name}: {hit.Said}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
                 // Quoted lines can hold a URL with a password or a PASSPHRASE= line of a wrapper: masked here,
                 // and the renderer masks everything once more.
                 foreach (var line in verbosity > 0 ? hit.Lines : hit.Lines.Take(DefaultQuotedLines)) sub.Add($"> {masker.Mask(line)}", state);
@@ -134,14 +134,14 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
             if (failures.Count == 0) return OkText(scan);
             var (hit, state) = failures[0];
             var main = scan.Runs[0];
-            if (state == ServiceState.Critical) return $"last run failed: {hit.Failure.Summary}{more}";
-            if (main.Statistics is { IsComplete: true }) return $"last backup succeeded, but {hit.Failure.Summary}{more}";
-            return $"last run: {hit.Failure.Summary}{more}";
+            if (state == ServiceState.Critical) return $"last run failed: {hit.Said}{more}";
+            if (main.Statistics is { IsComplete: true }) return $"last backup succeeded, but {hit.Said}{more}";
+            return $"last run: {hit.Said}{more}";
         }
         var what = scan.Scope == LogScope.New ? "new output" : "log";
         var runs = scan.RunCount == 1 ? "1 run" : $"{scan.RunCount} runs";
         if (failures.Count == 0) return $"{what}: {runs}, no failures";
-        return $"{what}: {runs}, {scan.FailedRunCount} with problems: {failures[0].Hit.Failure.Summary}{more}";
+        return $"{what}: {runs}, {scan.FailedRunCount} with problems: {failures[0].Hit.Said}{more}";
     }
 
     private static string InProgressText(LogScanResult scan, LogRun run)

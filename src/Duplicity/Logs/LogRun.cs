@@ -31,6 +31,12 @@ public sealed class FailureHit(KnownFailure failure, long offset, bool fromMachi
 
     public List<string> Lines { get; } = [];
 
+    /// <summary>What exactly went wrong, when the failure's summary alone does not say (shown after it).</summary>
+    public string? Detail { get; internal set; }
+
+    /// <summary>The summary, with the detail when there is one.</summary>
+    public string Said => Detail is null ? Failure.Summary : $"{Failure.Summary}: {Detail}";
+
     /// <summary>Keeps a line as written (masked when shown), cut between words: half a URL would escape the masking.</summary>
     internal void AddLine(string line)
     {
@@ -61,6 +67,9 @@ public sealed class LogRun
     public string? FatalFamily { get; internal set; }
 
     public BackupStatistics? Statistics { get; internal set; }
+
+    /// <summary>Offset of the statistics heading.</summary>
+    public long StatisticsOffset { get; internal set; }
 
     /// <summary>backup, cleanup, remove, verify, collection-status, or null when the lines do not say.</summary>
     public string? Action { get; internal set; }
@@ -101,7 +110,7 @@ public sealed class LogRun
             foreach (var h in Hits)
             {
                 if (IsMachineLog && !h.FromMachineLog && h.Failure.Family != "job" && h.Failure.Family != "unfinished"
-                    && h.Failure.Family != "source_errors" && h.Failure != KnownFailures.VerifyDifferences)
+                    && h.Failure.Family != "source_errors" && h.Failure.Family != "statistics" && h.Failure != KnownFailures.VerifyDifferences)
                     continue;
                 FailureHit? same = null;
                 foreach (var x in list)

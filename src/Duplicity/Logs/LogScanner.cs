@@ -41,9 +41,17 @@ public sealed class LogScanner
     private long _stanzaOffset;
     private bool _skippingStanza;
 
-    // A text Backup Statistics block being read.
+    // A text Backup Statistics block being read; the one that just closed (a repeated closing line damages it).
     private BackupStatistics? _stats;
     private long _statsOffset;
+    private BackupStatistics? _closedStats;
+
+    // The line being dispatched ended a block that held nothing after its heading: a heading here is a repeated one
+    // (a new run's block follows a whole block, never a bare heading).
+    private bool _headingRepeated;
+
+    // The line being dispatched started with a blank (Normalise drops them; a statistics heading must not have any).
+    private bool _indented;
 
     // Inside a text traceback (after "Traceback (...):" until its exception line).
     private bool _inTraceback;
@@ -250,15 +258,27 @@ public sealed class LogScanner
     {
         if (BackupStatistics.IsClosingLine(line))
         {
-            stats.Closed = true;
+            stats.Close(line);
             EndStatistics();
+            _closedStats = stats;
             return true;
         }
+        // A wrapper that stamps every line (ts, logger) stamps these too: the stamp is not the line's.
+        if (!line.IsEmpty && (line[0] == (byte)'[' || (uint)(line[0] - '0') <= 9)) line = LinePatterns.Normalise(line);
         return stats.TryAddLine(line);
     }
 
     private void ProcessAnyLine(ReadOnlySpan<byte> line, long offset)
     {
+        if (_closedStats is { } closed)
+        {
+            _closedStats = null;
+            if (BackupStatistics.IsClosingLine(line))
+            {
+                closed.Close(line);
+                return;
+            }
+        }
         // 1. Inside a machine-log stanza: collect until the blank line that ends it.
         if (_stanza is not null)
         {
@@ -282,11 +302,14 @@ public sealed class LogScanner
         }
 
         // 2. Inside a text statistics block.
+        var endedEmptyBlock = false;
         if (_stats is not null)
         {
             if (TakeStatisticsLine(_stats, line)) return;
+            endedEmptyBlock = _stats.IsEmpty;
             EndStatistics();
         }
+        _headingRepeated = endedEmptyBlock;
 
         // 3. A machine-log stanza starts.
         if (IsStanzaHeader(line, out var interesting))
@@ -350,6 +373,7 @@ public sealed class LogScanner
         }
         if (cls.Kind != LineKind.Blank) EndContext();
 
+        _indented = !line.IsEmpty && line[0] is (byte)' ' or (byte)'\t';
         Dispatch(cls, normal, decoded, offset, machine: false, stanzaMessage: null);
     }
 
@@ -373,19 +397,22 @@ public sealed class LogScanner
             case LineKind.StatisticsHeading:
                 if (machine)
                 {
-                    var stats = new BackupStatistics();
-                    var closed = false;
-                    foreach (var m in stanzaMessage!.Skip(1))
+                    var heading = stanzaMessage![0];
+                    var stats = new BackupStatistics(Encoding.UTF8.GetBytes(heading), heading.Length > 0 && heading[0] is ' ' or '\t');
+                    var ended = false;
+                    foreach (var m in stanzaMessage.Skip(1))
                     {
-                        if (BackupStatistics.IsClosingLine(m)) { closed = true; break; }
-                        if (!stats.TryAddLine(m)) break;
+                        if (stats.Closed) stats.After(m);
+                        else if (ended) continue;
+                        else if (BackupStatistics.IsClosingLine(m)) stats.Close(m);
+                        else if (!stats.TryAddLine(m)) ended = true;
                     }
-                    stats.Closed = closed;
                     _runs.Statistics(stats, offset, true);
                 }
                 else
                 {
-                    _stats = new BackupStatistics();
+                    _stats = new BackupStatistics(normal, _indented);
+                    if (_headingRepeated) _stats.MarkDamaged("heading repeated", normal);
                     _statsOffset = offset;
                 }
                 return;
@@ -481,6 +508,7 @@ public sealed class LogScanner
         if (stanza.Level == "INFO")
         {
             if (stanza.Code == 3) _runs.Line(LineKind.Maintenance, _stanzaOffset, "collection-status", machine: true);
+            else if (stanza.Code == 2 && first.StartsWith("Processed volume", StringComparison.Ordinal)) _runs.Line(LineKind.Known, _stanzaOffset, "backup", machine: true);
             return;
         }
         if (cls.Kind == LineKind.Noise)
@@ -528,7 +556,11 @@ public sealed class LogScanner
             case (byte)'N' when line.StartsWith("NOTICE "u8): word = 7; interesting = true; break;
             case (byte)'C' when line.StartsWith("CRITICAL "u8): word = 9; interesting = true; break;
             // INFO 3 is the collection-status block: the end of a collection-status run.
-            case (byte)'I' when line.StartsWith("INFO "u8): word = 5; interesting = line.StartsWith("INFO 3"u8) && (line.Length == 6 || line[6] == (byte)' '); break;
+            // INFO 2 is a backup's progress ("Processed volume 1"): a -v8 backup also prints a collection-status block.
+            case (byte)'I' when line.StartsWith("INFO "u8):
+                word = 5;
+                interesting = (line.StartsWith("INFO 3"u8) || line.StartsWith("INFO 2"u8)) && (line.Length == 6 || line[6] == (byte)' ');
+                break;
             case (byte)'D' when line.StartsWith("DEBUG "u8): word = 6; break;
             case (byte)'L' when line.StartsWith("Level "u8):
                 word = 6;

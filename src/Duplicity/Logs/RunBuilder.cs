@@ -73,6 +73,7 @@ internal sealed class RunBuilder(Action<LogRun> sink)
     {
         var run = Line(LineKind.StatisticsHeading, offset, "backup", machine);
         run.Statistics = stats;
+        run.StatisticsOffset = offset;
         run.SawBackupLine = true;
         if (run.End != RunEnd.FatalError) run.End = RunEnd.Statistics;
         if (stats.Errors is > 0)
@@ -152,6 +153,17 @@ internal sealed class RunBuilder(Action<LogRun> sink)
 
     private void Close(LogRun run)
     {
+        // Judged when the run ends: a repeated closing line is only seen after the block.
+        if (run.Statistics is { DamageReason: { } damage } stats)
+        {
+            var hit = new FailureHit(KnownFailures.StatisticsDamaged, run.StatisticsOffset, run.IsMachineLog) { Detail = damage };
+            if (stats.DamagedLine is { } line) hit.AddLine(line);
+            run.Hits.Add(hit);
+        }
+        // A backup that printed a collection-status block (-v8 and up) or its --jsonstat JSON is not over with it:
+        // without its statistics it did not finish.
+        if (run.End == RunEnd.ActionDone && run.SawBackupLine && run.Statistics is null && run.VerifyDifferences is null)
+            run.End = RunEnd.None;
         // A critical failure that duplicity survives (the GPG manifest error) explains the missing end itself.
         if (run.End == RunEnd.None && !HasCritical(run))
         {

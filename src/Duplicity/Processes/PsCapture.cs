@@ -10,16 +10,24 @@ namespace DuplicityChecks.Duplicity.Processes;
 /// <code>   1574    1573 root     Thu Nov 26 10:43:00 2026       5 /usr/bin/python3 /usr/bin/duplicity ...</code>
 /// lstart is local time without a zone, so it is read in the zone given (the capture host's; default the
 /// machine's). etimes is checked for form but not used: ps prints garbage there for itself (4123168608 seen).
-/// A line that is not in this form makes the capture UNKNOWN rather than silently missing a process.
+/// A line that is not in this form makes the capture UNKNOWN rather than silently missing a process; so does a
+/// capture whose last line has no newline (cut off: the cut may have taken a duplicity's arguments, or its line
+/// may be the one half-written) and a capture with neither a header nor a process (ps always lists itself, so an
+/// empty file is a failed capture, not proof that nothing runs).
 /// </summary>
 public static class PsCapture
 {
-    public static IReadOnlyList<ProcessEntry> Parse(IEnumerable<string> lines, TimeZoneInfo? zone = null, string source = "ps capture")
+    /// <param name="lines">The capture's lines.</param>
+    /// <param name="zone">The zone lstart was printed in.</param>
+    /// <param name="source">Names the capture in messages.</param>
+    /// <param name="lastLineEnded">False when the capture's last line had no newline (it was cut off).</param>
+    public static IReadOnlyList<ProcessEntry> Parse(IEnumerable<string> lines, TimeZoneInfo? zone = null, string source = "ps capture", bool lastLineEnded = true)
     {
         zone ??= TimeZoneInfo.Local;
         var result = new List<ProcessEntry>();
         var number = 0;
         var arguments = 0L;
+        var header = false;
         foreach (var raw in lines)
         {
             number++;
@@ -28,7 +36,11 @@ public static class PsCapture
             var entry = ParseLine(line, zone);
             if (entry is null)
             {
-                if (result.Count == 0 && line.TrimStart().StartsWith("PID", StringComparison.Ordinal)) continue; // the header
+                if (result.Count == 0 && !header && line.TrimStart().StartsWith("PID", StringComparison.Ordinal))
+                {
+                    header = true;
+                    continue;
+                }
                 throw new CheckException($"{source} line {number} is not 'ps -eo pid,ppid,user,lstart,etimes,args' output: '{Shorten(line)}'");
             }
             // Each argument is a string of its own: one-letter arguments cost 16 times their bytes (ReadLimits).
@@ -36,6 +48,10 @@ public static class PsCapture
                 throw new CheckException($"{source} has more than {ReadLimits.PsCaptureArguments} command-line arguments, the read limit");
             result.Add(entry);
         }
+        if (!lastLineEnded && number > 0)
+            throw new CheckException($"{source} ends inside line {number} (no newline: the capture was cut off, a process may be missing)");
+        if (result.Count == 0 && !header)
+            throw new CheckException($"{source} is empty (no header and no process, not even ps itself: not proof that nothing runs)");
         return result;
     }
 
@@ -44,7 +60,11 @@ public static class PsCapture
         try
         {
             var source = $"ps capture {path}";
-            return Parse(BoundedTextFile.ReadLines(path, ReadLimits.PsCaptureBytes, ReadLimits.PsLineChars, source), zone, source);
+            var lines = BoundedTextFile.ReadAllLines(path, ReadLimits.PsCaptureBytes, ReadLimits.PsLineChars, source, out var lastLineEnded);
+            // Said before any line is parsed: the cut line may be the first, and the cut is what went wrong.
+            if (!lastLineEnded)
+                throw new CheckException($"{source} ends inside line {lines.Count} (no newline: the capture was cut off, a process may be missing)");
+            return Parse(lines, zone, source);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

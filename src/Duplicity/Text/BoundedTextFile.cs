@@ -26,6 +26,19 @@ internal static class BoundedTextFile
         while (Next(lines) is { } line) yield return line;
     }
 
+    /// <summary>All lines at once, and whether the last one ended with a line end (a capture cut off has none).</summary>
+    public static List<string> ReadAllLines(string path, long maxBytes, int maxLineChars, string what, out bool lastLineEnded)
+    {
+        using var file = UnlockedFile.OpenRead(path);
+        using var limited = new LimitedReadStream(file, maxBytes, () => $"{what} exceeds the {ReadLimits.Format(maxBytes)} read limit");
+        using var reader = new StreamReader(limited, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        using var lines = new SpanLineReader(reader, maxLineLength: maxLineChars, source: what);
+        var all = new List<string>();
+        while (Next(lines) is { } line) all.Add(line);
+        lastLineEnded = !lines.LastLineUnterminated;
+        return all;
+    }
+
     // An iterator cannot keep the span across its yield.
     private static string? Next(SpanLineReader lines) => lines.TryReadLine(out var line) ? line.ToString() : null;
 }

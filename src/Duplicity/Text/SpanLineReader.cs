@@ -35,6 +35,9 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
     private int start, end; // the unread text is buffer[start..end)
     private bool endOfInput;
 
+    /// <summary>The input's last line had no line end (the text was cut, or is still being written).</summary>
+    public bool LastLineUnterminated { get; private set; }
+
     /// <summary>The next line without its line end; false at the end of the input.</summary>
     public bool TryReadLine(out ReadOnlySpan<char> line)
     {
@@ -71,7 +74,11 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
                 line = buffer.AsSpan(start, end - start);
                 start = end;
                 CheckLength(line.Length);
-                if (line.Length > 0) linesRead++;
+                if (line.Length > 0)
+                {
+                    linesRead++;
+                    LastLineUnterminated = true;
+                }
                 return line.Length > 0;
             }
             // Without a line end, the text read so far is the start of one line.

@@ -199,7 +199,7 @@ public class ArchiveDirScannerTests
         using var tree = new TempTree();
         var dir = tree.Dir("cache", "n");
         Backup(dir);
-        tree.File_("cache/n/duplicity-inc.20261126T101245Z.to.20261126T101250Z.manifest");
+        tree.File_("cache/n/duplicity-inc.20261126T101245Z.to.20261126T101250Z.manifest", CacheRebuilder.ManifestText(1));
         var c = ArchiveDirScanner.Scan(dir, procRoot: tree.ProcRoot).Single().Collection;
         (c.BackupSets, c.OrphanedSets).Should().Be((2, 1));
         c.LastCompleteBackup!.Time.Should().Be(new DateTimeOffset(2026, 11, 26, 10, 12, 39, TimeSpan.Zero), "an orphan is in no chain");
@@ -234,7 +234,7 @@ public class ArchiveDirScannerTests
     {
         using var tree = new TempTree();
         var dir = tree.Dir("cache", "n");
-        tree.File_("cache/n/duplicity-full.20261127T101233Z.manifest.gpg");
+        tree.File_("cache/n/duplicity-full.20261127T101233Z.manifest.gpg", "\u0085\u0002encrypted");
         tree.File_("cache/n/duplicity-full-signatures.20261127T101233Z.sigtar.gpg");
         var c = ArchiveDirScanner.Scan(dir, procRoot: tree.ProcRoot).Single().Collection;
         c.Volumes.Should().Be(0);
@@ -270,7 +270,7 @@ public class ArchiveDirScannerTests
         var t = new DateTimeOffset(2026, 11, 26, 10, 12, 33, TimeSpan.Zero).ToUnixTimeSeconds();
         tree.File_($"cache/s/df.{ToBase36(t)}.m", CacheRebuilder.ManifestText(1));
         tree.File_($"cache/s/dfs.{ToBase36(t)}.st.z");
-        tree.File_($"cache/s/di.{ToBase36(t)}.{ToBase36(t + 6)}.m");
+        tree.File_($"cache/s/di.{ToBase36(t)}.{ToBase36(t + 6)}.m", CacheRebuilder.ManifestText(1));
         var s = ArchiveDirScanner.Scan(shortDir, procRoot: tree.ProcRoot).Single().Collection;
         s.Chains.Single().Sets.Select(x => x.Time.ToUnixTimeSeconds()).Should().Equal(t, t + 6);
     }

@@ -56,7 +56,7 @@ public class ListingCacheTests
         var cache = Cache(tree);
         Scan(folder, cache).Collection.IncompleteSets.Should().Be(0);
 
-        Changing(folder, () => File.WriteAllText(Path.Combine(folder, "duplicity-inc.20240101T000000Z.to.20240102T000000Z.manifest.part"), ""));
+        Changing(folder, () => File.WriteAllText(Path.Combine(folder, "duplicity-inc.20240101T000000Z.to.20240102T000000Z.manifest.part"), CacheRebuilder.ManifestText(1)));
         Scan(folder, cache).Collection.IncompleteSets.Should().Be(1, "a new .part manifest");
 
         Changing(folder, () => File.Move(Path.Combine(folder, "duplicity-inc.20240101T000000Z.to.20240102T000000Z.manifest.part"),
