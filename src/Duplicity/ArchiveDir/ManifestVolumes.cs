@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
-using DuplicityChecks.Plugin;
 using System.Runtime.InteropServices;
+using DuplicityChecks.Plugin;
 using Microsoft.Win32.SafeHandles;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
@@ -29,7 +29,6 @@ public static partial class ManifestVolumes
     {
         try
         {
-            using var file = UnlockedFile.OpenRead(path); // no flock: duplicity's own locking is none of ours
             // O_NOFOLLOW: a manifest that is a link (a loop, or a file elsewhere) is not read; O_NONBLOCK: nor is a FIFO waited on.
             var fd = open(path, ReadOnly | NoFollow | NonBlock | CloseOnExec);
             if (fd < 0) return null;
