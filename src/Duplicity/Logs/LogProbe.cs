@@ -208,6 +208,9 @@ public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log, DateTim
         var progressSince = state.Get("progress_since");
         using var tail = LogTail.Open(options.LogFile, previous);
         log.Debug("new: {Explanation} ({Pending} bytes pending)", tail.Explanation, tail.PendingBytes);
+        // An unfinished line is waited for, but not without end: past the line limit its newline cannot make it readable.
+        if (tail.Length - tail.CompleteLength > ReadLimits.LogLineBytes)
+            throw new CheckException($"log line longer than {ReadLimits.Format(ReadLimits.LogLineBytes)} (the read limit for one line) at offset {tail.CompleteLength}");
 
         // A passphrase prompt waits without a newline; any other unfinished line is left for the check that
         // sees its newline (looked at now, it would be reported twice).

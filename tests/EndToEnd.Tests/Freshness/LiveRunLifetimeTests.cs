@@ -30,7 +30,7 @@ public class LiveRunLifetimeTests
         File.SetUnixFileMode(sleeper, Mode0755);
         var program = dir.Script("duplicity", $"""
             #!/bin/sh
-            while [ $# -gt 0 ]; do [ "$1" = --log-file ] && log=$2; shift; done
+            for a; do case $a in --log-file=*) log=$(printf %s "$a" | cut -d= -f2-);; esac; done
             cat {MachineLog} >> "$log"
             echo "collection-status done"
             {(holdPipes ? "" : "exec >/dev/null 2>&1")}

@@ -37,7 +37,7 @@ public class LiveRunSshControlPersistTests
         DuplicityLab.WaitFor(() => ProcessRun.Run("/bin/sh", ["-c", $"{ssh.Replace("ControlMaster=auto", "ControlMaster=no")} true"]).ExitCode == 0, "sshd to accept the test key", 20);
         var program = dir.Script("duplicity", $"""
             #!/bin/sh
-            while [ $# -gt 0 ]; do [ "$1" = --log-file ] && log=$2; shift; done
+            for a; do case $a in --log-file=*) log=$(printf %s "$a" | cut -d= -f2-);; esac; done
             {ssh} true || exit 50
             cat {MachineLog} >> "$log"
             exit 0

@@ -23,7 +23,7 @@ public class OptionLikeValueTests
     [Test]
     public void A_destination_that_begins_with_a_dash_is_a_usage_error_in_every_check()
     {
-        using var dir = new TempDir();
+        using var dir = TempDir.InTrustedFolder();
         var ini = dir.File("jobs.ini", "[job:j]\ndestination = --version\n");
         var cases = 0;
         foreach (var check in AllChecks)
@@ -41,7 +41,7 @@ public class OptionLikeValueTests
     [Test]
     public void No_value_a_live_run_passes_can_be_read_as_an_option()
     {
-        using var dir = new TempDir();
+        using var dir = TempDir.InTrustedFolder();
         var argv = Path.Combine(dir.Path, "argv");
         // Records its arguments one a line, then fails: the check's verdict does not matter here.
         var fake = dir.Script("duplicity", $"#!/bin/sh\nfor a; do printf '%s\\n' \"$a\"; done > {argv}\nexit 1\n");
