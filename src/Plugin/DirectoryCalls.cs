@@ -5,11 +5,13 @@ namespace DuplicityChecks.Plugin;
 
 /// <summary>
 /// The libc calls that work relative to an open directory (openat, mkdirat, renameat, unlinkat, readlinkat, statx
-/// on a descriptor) and the few that go with them (read, write, fsync, flock, geteuid, getrandom). .NET opens files by path
-/// only, following every link on the way; a state directory that another user can write needs each name resolved
-/// in the directory that was checked, without following a planted link.
+/// on a descriptor) and the few that go with them (read, write, fsync, flock, close, geteuid, getrandom). .NET opens
+/// files by path only, following every link on the way, and takes an advisory lock on every file it opens; a state
+/// directory that another user can write, a job file's path and a log that a wrapper locks need each name resolved
+/// in the directory that was checked, without following a planted link and without a lock. The one place these
+/// calls are bound (the state dir, the job file walk, the lock-free reads, the manifests).
 /// </summary>
-internal static class DirectoryCalls
+public static class DirectoryCalls
 {
     public const int NoEntry = 2;          // ENOENT
     public const int Interrupted = 4;      // EINTR
@@ -26,18 +28,21 @@ internal static class DirectoryCalls
     public const int NoControllingTty = 0x100;
     public const int NonBlocking = 0x800;  // O_NONBLOCK: a planted FIFO must not block the open
     public const int CloseOnExec = 0x80000;
+    public const int PathOnly = 0x200000;  // O_PATH: a handle to the name itself, no read permission needed
+
+    /// <summary>openat's directory for a path relative to the working directory (or an absolute one).</summary>
+    public const int WorkingDirectory = -100; // AT_FDCWD
 
     // O_DIRECTORY and O_NOFOLLOW are the only flags used here whose values differ between x86_64 (and most
     // architectures) and arm/aarch64.
     public static readonly int DirectoryOnly = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
     public static readonly int NoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
 
-    private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
-    private const uint StatxWanted = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200; // TYPE, MODE, NLINK, UID, INO, SIZE
+    private const uint StatxWanted = 0x1 | 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200; // TYPE, MODE, NLINK, UID, MTIME, CTIME, INO, SIZE
 
     public static int LastError => Marshal.GetLastPInvokeError();
 
@@ -54,7 +59,7 @@ internal static class DirectoryCalls
     {
         var native = Native(name);
         int fd;
-        do fd = openat(directory < 0 ? AtFdCwd : directory, ref native[0], flags, mode);
+        do fd = openat(directory < 0 ? WorkingDirectory : directory, ref native[0], flags, mode);
         while (fd < 0 && LastError == Interrupted);
         return fd;
     }
@@ -65,7 +70,8 @@ internal static class DirectoryCalls
 
     public static int UnlinkAt(int directory, string name) => unlinkat(directory, ref Native(name)[0], 0);
 
-    /// <summary>The target of the symbolic link <paramref name="name"/> in <paramref name="directory"/>, or null.</summary>
+    /// <summary>The target of the symbolic link <paramref name="name"/> in <paramref name="directory"/>, or null. An empty
+    /// name reads the link that <paramref name="directory"/> itself is (an O_PATH|O_NOFOLLOW handle on a link).</summary>
     public static string? ReadLinkAt(int directory, string name)
     {
         var buffer = new byte[4097];
@@ -108,6 +114,11 @@ internal static class DirectoryCalls
 
     public static int Fsync(int fd) => fsync(fd);
 
+    public static void Close(int fd)
+    {
+        if (fd >= 0) _ = close(fd);
+    }
+
     /// <summary>flock(LOCK_EX | LOCK_NB): 0 when taken, else -1 with errno (EWOULDBLOCK: another holds it).</summary>
     public static int TryLockExclusive(int fd) => flock(fd, LockExclusive | LockNonBlocking);
 
@@ -132,7 +143,8 @@ internal static class DirectoryCalls
     }
 
     // struct statx: stx_mask u32 @0, stx_nlink u32 @16, stx_uid u32 @20, stx_mode u16 @28, stx_ino u64 @32,
-    // stx_size u64 @40; 256 bytes in all.
+    // stx_size u64 @40, stx_ctime @96 and stx_mtime @112 (tv_sec i64, tv_nsec u32), stx_dev_major u32 @136,
+    // stx_dev_minor u32 @140; 256 bytes in all, the same on every architecture.
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     internal struct StatxBuffer
     {
@@ -142,6 +154,12 @@ internal static class DirectoryCalls
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(32)] public ulong Inode;
         [FieldOffset(40)] public ulong Size;
+        [FieldOffset(96)] public long ChangedSec;
+        [FieldOffset(104)] public uint ChangedNsec;
+        [FieldOffset(112)] public long ModifiedSec;
+        [FieldOffset(120)] public uint ModifiedNsec;
+        [FieldOffset(136)] public uint DeviceMajor;
+        [FieldOffset(140)] public uint DeviceMinor;
     }
 
     // DllImport with blittable arguments (a path is passed as a ref to its first byte, which pins the array): this
@@ -175,6 +193,9 @@ internal static class DirectoryCalls
 
     [DllImport("libc", SetLastError = true)]
     private static extern int flock(int fd, int operation);
+
+    [DllImport("libc")]
+    private static extern int close(int fd);
 
     [DllImport("libc")]
     private static extern uint geteuid();

@@ -1,7 +1,13 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace DuplicityChecks.Plugin;
 
-/// <summary>What an open file or a directory entry is: its type and permission bits, owner, size, inode and links.</summary>
-public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links)
+/// <summary>
+/// What an open file or a directory entry is: its type and permission bits, owner, size, identity (device, inode),
+/// links, modification and status-change time; from one statx, so that the fields belong together (a log tail
+/// compares size and ctime with the previous check's; a write landing between two calls would split them).
+/// </summary>
+public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links, ulong Device = 0, long ModifiedNs = 0, long ChangedNs = 0)
 {
     private const uint TypeMask = 0xF000;
     private const uint Regular = 0x8000;
@@ -10,6 +16,11 @@ public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulon
     private const uint Needed = 0x1 | 0x2 | 0x8 | 0x200; // TYPE, MODE, UID, SIZE
 
     public bool IsRegularFile => (Mode & TypeMask) == Regular;
+
+    /// <summary>The permission bits and set-id/sticky bits (07777).</summary>
+    public uint Permissions => Mode & 0xFFF;
+
+    public DateTime ModifiedUtc => DateTime.UnixEpoch.AddTicks(ModifiedNs / 100);
 
     public bool IsDirectory => (Mode & TypeMask) == Directory;
 
@@ -34,6 +45,25 @@ public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulon
         _ => "of an unknown type",
     };
 
+    /// <summary>The status of an open file; an <see cref="IOException"/> when it cannot be read.</summary>
+    public static FileStatus Of(SafeFileHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return DirectoryCalls.StatusOf((int)handle.DangerousGetHandle())
+                ?? throw new IOException($"statx failed (errno {DirectoryCalls.LastError})");
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     internal static FileStatus? From(in DirectoryCalls.StatxBuffer b)
-        => (b.Mask & Needed) == Needed ? new FileStatus(b.Mode, b.Uid, b.Size, b.Inode, b.Links) : null;
+        => (b.Mask & Needed) == Needed
+            ? new FileStatus(b.Mode, b.Uid, b.Size, b.Inode, b.Links, ((ulong)b.DeviceMajor << 32) | b.DeviceMinor,
+                b.ModifiedSec * 1_000_000_000 + b.ModifiedNsec, b.ChangedSec * 1_000_000_000 + b.ChangedNsec)
+            : null;
 }

@@ -116,16 +116,16 @@ public sealed class LogTail : IDisposable
     private readonly long _rotatedEnd;
     private readonly bool _rotatedNeedsNewline;
 
-    private LogTail(string path, FileStream current, FileIdentityOfHandle identity, FileTimesOfHandle times, long start, string fingerprint, int fingerprintLength,
+    private LogTail(string path, FileStream current, FileIdentityOfHandle identity, FileStatus times, long start, string fingerprint, int fingerprintLength,
         FileStream? rotated, string? rotatedPath, long rotatedStart, long rotatedEnd, bool rotatedNeedsNewline, string explanation, string? restarted)
     {
         Path = path;
         _current = current;
         Identity = identity;
         Times = times;
-        Length = times.Size;
-        StartOffset = Math.Min(start, times.Size);
-        CompleteLength = CompleteLineEnd(current, StartOffset, times.Size);
+        Length = (long)times.Size;
+        StartOffset = Math.Min(start, (long)times.Size);
+        CompleteLength = CompleteLineEnd(current, StartOffset, (long)times.Size);
         CurrentFingerprint = fingerprint;
         CurrentFingerprintLength = fingerprintLength;
         _rotated = rotated;
@@ -143,7 +143,7 @@ public sealed class LogTail : IDisposable
     public FileIdentityOfHandle Identity { get; }
 
     /// <summary>Size and times of the log when it was opened (from one fstat).</summary>
-    public FileTimesOfHandle Times { get; }
+    public FileStatus Times { get; }
 
     /// <summary>Size of the log when it was opened; bytes appended later are left for the next check.</summary>
     public long Length { get; }
@@ -189,8 +189,8 @@ public sealed class LogTail : IDisposable
         try
         {
             var identity = FileIdentityOfHandle.Of(current.SafeFileHandle);
-            var times = FileTimesOfHandle.Of(current.SafeFileHandle);
-            var length = times.Size;
+            var times = FileStatus.Of(current.SafeFileHandle);
+            var length = (long)times.Size;
             var (fingerprint, fpLength) = Fingerprint(current, 0, Math.Min(length, FingerprintSize));
             LogTail Tail(long start, string explanation, string? restarted = null, FileStream? rotated = null, string? rotatedPath = null, long rotatedStart = 0, long rotatedEnd = 0, bool needsNewline = false)
                 => new(path, current, identity, times, start, fingerprint, fpLength, rotated, rotatedPath, rotatedStart, rotatedEnd, needsNewline, explanation, restarted);
@@ -221,7 +221,7 @@ public sealed class LogTail : IDisposable
     }
 
     /// <summary>How the same file changed other than by appending, or null when it only grew (or did not change).</summary>
-    private static string? ChangeSince(FileStream file, long length, FileTimesOfHandle times, LogTailPosition previous)
+    private static string? ChangeSince(FileStream file, long length, FileStatus times, LogTailPosition previous)
     {
         if (length < previous.Offset) return "truncated (copytruncate or emptied)";
         if (previous.Size is { } size && length < size) return $"truncated (shorter than the {size} bytes seen last time)";

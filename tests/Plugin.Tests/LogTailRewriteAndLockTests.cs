@@ -153,7 +153,7 @@ public class LogTailRewriteAndLockTests
     {
         File.WriteAllText(Log, "12345\n");
         using var f = UnlockedFile.OpenRead(Log);
-        var times = FileTimesOfHandle.Of(f.SafeFileHandle);
+        var times = FileStatus.Of(f.SafeFileHandle);
         times.Size.Should().Be(6);
         times.ModifiedUtc.Should().BeCloseTo(File.GetLastWriteTimeUtc(Log), TimeSpan.FromMilliseconds(1));
         times.ChangedNs.Should().BeGreaterThan(0);

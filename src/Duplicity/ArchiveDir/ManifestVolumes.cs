@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using DuplicityChecks.Plugin;
 using Microsoft.Win32.SafeHandles;
 
@@ -30,7 +29,7 @@ public static partial class ManifestVolumes
         try
         {
             // O_NOFOLLOW: a manifest that is a link (a loop, or a file elsewhere) is not read; O_NONBLOCK: nor is a FIFO waited on.
-            var fd = open(path, ReadOnly | NoFollow | NonBlock | CloseOnExec);
+            var fd = DirectoryCalls.OpenAt(DirectoryCalls.WorkingDirectory, path, DirectoryCalls.ReadOnly | DirectoryCalls.NoFollow | DirectoryCalls.NonBlocking | DirectoryCalls.CloseOnExec);
             if (fd < 0) return null;
             using var handle = new SafeFileHandle(fd, ownsHandle: true);
             using var file = new FileStream(handle, FileAccess.Read, bufferSize: 0);
@@ -43,14 +42,6 @@ public static partial class ManifestVolumes
             return null;
         }
     }
-
-    private const int ReadOnly = 0;          // O_RDONLY
-    private const int NonBlock = 0x800;      // O_NONBLOCK (04000)
-    private const int NoFollow = 0x20000;    // O_NOFOLLOW (0400000), x86_64 and aarch64
-    private const int CloseOnExec = 0x80000; // O_CLOEXEC (02000000)
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int open(string path, int flags);
 
     public static int Count(Stream stream, CancellationToken cancellationToken = default)
     {

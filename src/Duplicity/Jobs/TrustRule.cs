@@ -1,3 +1,5 @@
+using DuplicityChecks.Plugin;
+
 namespace DuplicityChecks.Duplicity.Jobs;
 
 /// <summary>
@@ -12,10 +14,10 @@ internal static class TrustRule
     private const uint Sticky = 0x200;    // 01000
 
     /// <summary>What is wrong with <paramref name="status"/>, and the command that fixes it; null when it is trusted.</summary>
-    public static (string Problem, string Fix)? Check(DescriptorStatus status, string path, uint self)
+    public static (string Problem, string Fix)? Check(FileStatus status, string path, uint self)
     {
-        if (status.Uid != 0 && status.Uid != self)
-            return ($"is owned by uid {status.Uid}, neither root nor the user running the check (uid {self})", $"chown root {path}");
+        if (status.Owner != 0 && status.Owner != self)
+            return ($"is owned by uid {status.Owner}, neither root nor the user running the check (uid {self})", $"chown root {path}");
         var group = (status.Permissions & GroupWrite) != 0;
         var others = (status.Permissions & OtherWrite) != 0;
         if (!group && !others) return null;

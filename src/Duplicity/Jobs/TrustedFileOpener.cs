@@ -18,11 +18,11 @@ internal static class TrustedFileOpener
 
     public static SafeFileHandle Open(string fullPath)
     {
-        var self = DescriptorStatus.EffectiveUid;
+        var self = DirectoryCalls.EffectiveUser;
         var folders = new List<(int Fd, string Path)>();
         try
         {
-            var root = PathCalls.OpenEntry(PathCalls.AtFdCwd, "/", out var rootErrno);
+            var root = OpenEntry(DirectoryCalls.WorkingDirectory, "/", out var rootErrno);
             if (root < 0) throw NotOpened(fullPath, "/", rootErrno);
             folders.Add((root, "/"));
             RequireTrusted(fullPath, root, "folder /", "/", via: null, self);
@@ -40,18 +40,18 @@ internal static class TrustedFileOpener
                 }
                 var (dirFd, dirPath) = folders[^1];
                 var here = dirPath == "/" ? "/" + name : dirPath + "/" + name;
-                var fd = PathCalls.OpenEntry(dirFd, name, out var errno);
+                var fd = OpenEntry(dirFd, name, out var errno);
                 if (fd < 0) throw NotOpened(fullPath, here, errno);
-                var status = DescriptorStatus.Of(fd);
+                var status = DirectoryCalls.StatusOf(fd);
                 if (status is null)
                 {
-                    PathCalls.Close(fd);
+                    DirectoryCalls.Close(fd);
                     throw new CheckException($"cannot read config {fullPath}: the status of {here} cannot be read");
                 }
                 if (status.Value.IsSymbolicLink)
                 {
-                    var target = PathCalls.LinkTarget(fd);
-                    PathCalls.Close(fd);
+                    var target = DirectoryCalls.ReadLinkAt(fd, "");
+                    DirectoryCalls.Close(fd);
                     if (target is null || ++links > MaxLinks)
                         throw new CheckException($"cannot read config {fullPath}: too many links, or the link {here} cannot be read");
                     via = here;
@@ -66,7 +66,7 @@ internal static class TrustedFileOpener
                     RequireTrusted(fullPath, fd, "folder " + here, here, via, self);
                     continue;
                 }
-                PathCalls.Close(fd);
+                DirectoryCalls.Close(fd);
                 if (pending.Count > 0) throw new CheckException($"config file {fullPath} not found ({here} is not a folder)");
                 if (!status.Value.IsRegularFile) throw new CheckException($"config {fullPath} is not a regular file");
                 return OpenRegular(fullPath, dirFd, name, here, via, status.Value, self);
@@ -79,15 +79,15 @@ internal static class TrustedFileOpener
         }
     }
 
-    private static SafeFileHandle OpenRegular(string fullPath, int dirFd, string name, string here, string? via, DescriptorStatus seen, uint self)
+    private static SafeFileHandle OpenRegular(string fullPath, int dirFd, string name, string here, string? via, FileStatus seen, uint self)
     {
-        var fd = PathCalls.OpenForReading(dirFd, name, out var errno);
+        var fd = OpenForReading(dirFd, name, out var errno);
         if (fd < 0) throw NotOpened(fullPath, here, errno);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
             // The entry was replaced between the look and the open (only root or the owner could): read nothing of it.
-            if (DescriptorStatus.Of(fd) is not { IsRegularFile: true } opened || opened.Inode != seen.Inode || opened.Device != seen.Device)
+            if (DirectoryCalls.StatusOf(fd) is not { IsRegularFile: true } opened || opened.Inode != seen.Inode || opened.Device != seen.Device)
                 throw new CheckException($"config {fullPath} changed while it was opened; try again");
             RequireTrusted(fullPath, opened, here == fullPath ? "it" : $"its target {here}", here, via, self);
             return handle;
@@ -101,12 +101,12 @@ internal static class TrustedFileOpener
 
     private static void RequireTrusted(string fullPath, int fd, string subject, string path, string? via, uint self)
     {
-        var status = DescriptorStatus.Of(fd)
+        var status = DirectoryCalls.StatusOf(fd)
             ?? throw new CheckException($"cannot read config {fullPath}: the status of {path} cannot be read");
         RequireTrusted(fullPath, status, subject, path, via, self);
     }
 
-    private static void RequireTrusted(string fullPath, DescriptorStatus status, string subject, string path, string? via, uint self)
+    private static void RequireTrusted(string fullPath, FileStatus status, string subject, string path, string? via, uint self)
     {
         if (TrustRule.Check(status, path, self) is not { } wrong) return;
         var through = via is null ? "" : $" (reached through the link {via})";
@@ -115,12 +115,27 @@ internal static class TrustedFileOpener
 
     private static CheckException NotOpened(string fullPath, string here, int errno) => errno switch
     {
-        PathCalls.NoSuchFile => new CheckException($"config file {fullPath} not found"),
-        PathCalls.NotADirectory => new CheckException($"config file {fullPath} not found ({here} is not a folder)"),
-        PathCalls.PermissionDenied => new CheckException($"cannot read config {fullPath}: permission denied"),
-        PathCalls.TooManyLinks => new CheckException($"cannot read config {fullPath}: {here} is a link"),
+        DirectoryCalls.NoEntry => new CheckException($"config file {fullPath} not found"),
+        DirectoryCalls.NotDirectory => new CheckException($"config file {fullPath} not found ({here} is not a folder)"),
+        DirectoryCalls.AccessDenied => new CheckException($"cannot read config {fullPath}: permission denied"),
+        DirectoryCalls.TooManyLinks => new CheckException($"cannot read config {fullPath}: {here} is a link"),
         _ => new CheckException($"cannot read config {fullPath}: {here} cannot be opened (errno {errno})"),
     };
+
+    /// <summary>A handle on the entry <paramref name="name"/> of <paramref name="dirFd"/> itself, a link not followed.</summary>
+    private static int OpenEntry(int dirFd, string name, out int errno)
+        => Opened(DirectoryCalls.OpenAt(dirFd, name, DirectoryCalls.PathOnly | DirectoryCalls.NoFollow | DirectoryCalls.CloseOnExec), out errno);
+
+    /// <summary>The file <paramref name="name"/> of <paramref name="dirFd"/> opened for reading: no link followed, no FIFO waited on.</summary>
+    private static int OpenForReading(int dirFd, string name, out int errno)
+        => Opened(DirectoryCalls.OpenAt(dirFd, name, DirectoryCalls.ReadOnly | DirectoryCalls.NoFollow | DirectoryCalls.NonBlocking
+            | DirectoryCalls.NoControllingTty | DirectoryCalls.CloseOnExec), out errno);
+
+    private static int Opened(int fd, out int errno)
+    {
+        errno = fd < 0 ? DirectoryCalls.LastError : 0;
+        return fd;
+    }
 
     /// <summary>The names of <paramref name="path"/> pushed so that the first pops first; empty names and "." dropped.</summary>
     private static void PushComponents(Stack<string> pending, string path)
@@ -132,7 +147,7 @@ internal static class TrustedFileOpener
 
     private static void PopFolder(List<(int Fd, string Path)> folders)
     {
-        PathCalls.Close(folders[^1].Fd);
+        DirectoryCalls.Close(folders[^1].Fd);
         folders.RemoveAt(folders.Count - 1);
     }
 }
