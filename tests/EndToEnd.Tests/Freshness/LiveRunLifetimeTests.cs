@@ -52,14 +52,14 @@ public class LiveRunLifetimeTests
         r.FirstLine.Should().StartWith("DUPLICITY FRESHNESS OK - last backup 1h ago (incremental, 2026-11-26 10:37 UTC)");
     }
 
-    [Test]
-    public void The_result_is_taken_when_duplicity_exits_and_what_it_left_is_ended()
+    /// <summary>Runs the freshness check live with the stand-in: OK from its machine log, and none of its processes left.</summary>
+    private static void OkAndNothingLeft((TempDir Dir, string Marker, string Program) lab, params string[] extra)
     {
-        var (dir, marker, program) = Lab("l");
+        var (dir, marker, program) = lab;
         using var _ = dir;
         try
         {
-            var r = Checks.Run(Checks.Freshness, ["-d", "file:///srv/none", "--duplicity", program, "--now", Now, "-t", "10"]);
+            var r = Checks.Run(Checks.Freshness, ["-d", "file:///srv/none", "--duplicity", program, .. extra, "--now", Now, "-t", "10"]);
             OkFromTheMachineLog(r);
             NothingLeft(marker);
         }
@@ -70,38 +70,22 @@ public class LiveRunLifetimeTests
     }
 
     [Test]
+    public void The_result_is_taken_when_duplicity_exits_and_what_it_left_is_ended()
+    {
+        OkAndNothingLeft(Lab("l"));
+    }
+
+    [Test]
     public void Daemons_that_let_go_of_the_pipes_do_not_survive_a_successful_run()
     {
-        var (dir, marker, program) = Lab("d", holdPipes: false);
-        using var _ = dir;
-        try
-        {
-            var r = Checks.Run(Checks.Freshness, ["-d", "file:///srv/none", "--duplicity", program, "--now", Now, "-t", "10"]);
-            OkFromTheMachineLog(r);
-            NothingLeft(marker);
-        }
-        finally
-        {
-            foreach (var pid in ProcessTable.CommandLinesContaining(marker)) ProcessTable.Signal(pid, 9);
-        }
+        OkAndNothingLeft(Lab("d", holdPipes: false));
     }
 
     [Test]
     public void What_a_sudo_user_run_left_is_ended_too()
     {
         if (Environment.UserName != "root") Assert.Ignore("needs root to sudo to another user without a rule");
-        var (dir, marker, program) = Lab("s");
-        using var _ = dir;
-        try
-        {
-            var r = Checks.Run(Checks.Freshness, ["-d", "file:///srv/none", "--duplicity", program, "--sudo-user", "nobody", "--now", Now, "-t", "10"]);
-            OkFromTheMachineLog(r);
-            NothingLeft(marker);
-        }
-        finally
-        {
-            foreach (var pid in ProcessTable.CommandLinesContaining(marker)) ProcessTable.Signal(pid, 9);
-        }
+        OkAndNothingLeft(Lab("s"), "--sudo-user", "nobody");
     }
 
     /// <summary>
