@@ -86,6 +86,10 @@ public static class DirectoryCalls
         return statx(fd, ref empty, AtEmptyPath, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
     }
 
+    /// <summary>What <paramref name="path"/> leads to, following links (a folder given by the user may be a link).</summary>
+    public static FileStatus? StatusFollowingLinks(string path)
+        => statx(WorkingDirectory, ref Native(path)[0], 0, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+
     /// <summary>What <paramref name="name"/> in <paramref name="directory"/> is, not following a link.</summary>
     public static FileStatus? StatusAt(int directory, string name)
         => statx(directory, ref Native(name)[0], AtSymlinkNoFollow, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;

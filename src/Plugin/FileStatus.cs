@@ -7,20 +7,34 @@ namespace DuplicityChecks.Plugin;
 /// links, modification and status-change time; from one statx, so that the fields belong together (a log tail
 /// compares size and ctime with the previous check's; a write landing between two calls would split them).
 /// </summary>
-public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links, ulong Device = 0, long ModifiedNs = 0, long ChangedNs = 0)
+public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links, ulong Device = 0,
+    long ModifiedSeconds = 0, uint ModifiedNanoseconds = 0, long ChangedSeconds = 0, uint ChangedNanoseconds = 0, bool HasTimes = false)
 {
+    private const long FirstDateTimeSecond = -62135596800; // 0001-01-01, DateTime.MinValue
+    private const long LastDateTimeSecond = 253402300799;  // 9999-12-31 23:59:59, DateTime.MaxValue
+
     private const uint TypeMask = 0xF000;
     private const uint Regular = 0x8000;
     private const uint Directory = 0x4000;
     private const uint SymbolicLink = 0xA000;
     private const uint Needed = 0x1 | 0x2 | 0x8 | 0x200; // TYPE, MODE, UID, SIZE
+    private const uint TimesAndInode = 0x40 | 0x80 | 0x100; // MTIME, CTIME, INO: not every file system has them
 
     public bool IsRegularFile => (Mode & TypeMask) == Regular;
 
     /// <summary>The permission bits and set-id/sticky bits (07777).</summary>
     public uint Permissions => Mode & 0xFFF;
 
-    public DateTime ModifiedUtc => DateTime.UnixEpoch.AddTicks(ModifiedNs / 100);
+    /// <summary>The status-change time as one number, to compare with a saved one (it wraps only past the year 2262).</summary>
+    public long ChangedNs => unchecked(ChangedSeconds * 1_000_000_000 + ChangedNanoseconds);
+
+    /// <summary>The modification time; a time a DateTime cannot hold (touch -d can set any) is its first or last value.</summary>
+    public DateTime ModifiedUtc => ModifiedSeconds switch
+    {
+        < FirstDateTimeSecond => DateTime.MinValue,
+        >= LastDateTimeSecond => DateTime.MaxValue,
+        _ => DateTime.UnixEpoch.AddTicks(ModifiedSeconds * TimeSpan.TicksPerSecond + ModifiedNanoseconds / 100),
+    };
 
     public bool IsDirectory => (Mode & TypeMask) == Directory;
 
@@ -64,6 +78,6 @@ public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulon
     internal static FileStatus? From(in DirectoryCalls.StatxBuffer b)
         => (b.Mask & Needed) == Needed
             ? new FileStatus(b.Mode, b.Uid, b.Size, b.Inode, b.Links, ((ulong)b.DeviceMajor << 32) | b.DeviceMinor,
-                b.ModifiedSec * 1_000_000_000 + b.ModifiedNsec, b.ChangedSec * 1_000_000_000 + b.ChangedNsec)
+                b.ModifiedSec, b.ModifiedNsec, b.ChangedSec, b.ChangedNsec, (b.Mask & TimesAndInode) == TimesAndInode)
             : null;
 }

@@ -15,6 +15,13 @@ public sealed class TempDir : IDisposable
         => new(Directory.CreateDirectory(System.IO.Path.Combine(TrustedFolder.Path, "t-" + Guid.NewGuid().ToString("N")[..12]),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName);
 
+    /// <summary>
+    /// A temporary directory on tmpfs (/dev/shm): its timestamps hold any 64-bit second, where ext4 stops at 1901 and
+    /// 2446, so it is where times beyond a DateTime can be made.
+    /// </summary>
+    public static TempDir OnTmpfs()
+        => new(Directory.CreateDirectory(System.IO.Path.Combine("/dev/shm", "duplicity-checks-test-" + Guid.NewGuid().ToString("N")[..12])).FullName);
+
     public string Path { get; }
 
     public string File(string name, string content)
