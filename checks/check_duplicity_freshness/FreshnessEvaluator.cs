@@ -2,7 +2,7 @@ using System.Globalization;
 using DuplicityChecks.Duplicity.Model;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Checks;
+namespace DuplicityChecks.Checks.Freshness;
 
 /// <summary>
 /// Evaluates backup collections against the freshness thresholds (evaluation phase): age of the last

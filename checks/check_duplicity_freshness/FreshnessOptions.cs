@@ -3,7 +3,7 @@ using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Live;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Checks;
+namespace DuplicityChecks.Checks.Freshness;
 
 /// <summary>The options of check_duplicity_freshness, merged with the job's INI section (options win).</summary>
 public sealed record FreshnessOptions

@@ -6,7 +6,7 @@ using DuplicityChecks.Duplicity.Model;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Checks;
+namespace DuplicityChecks.Checks.Freshness;
 
 /// <summary>
 /// Chooses the source and reads the backup collections (acquisition): a saved collection-status file, else

@@ -1,4 +1,4 @@
-using DuplicityChecks.Checks;
+using DuplicityChecks.Checks.Freshness;
 using DuplicityChecks.Plugin;
 
 // check_duplicity_freshness: options -> probe -> evaluate -> output (the runner owns stdout and the exit code).

@@ -1,4 +1,4 @@
-using DuplicityChecks.Duplicity.Logs;
+using DuplicityChecks.Checks.Log;
 using DuplicityChecks.Plugin;
 
 // check_duplicity_log: options -> read the log -> evaluate -> output (the runner owns stdout and the exit code).
@@ -11,7 +11,7 @@ var plugin = new PluginDefinition
         + "destination full, backend unreachable, lock held, orphaned or incomplete sets, ...) and the command that "
         + "fixes it. The Backup Statistics become perfdata. --scope new reads only what was appended since the "
         + "previous check (rotation-safe state file).",
-    Options = LogCheckOptions.Specs,
+    Options = LogOptions.Specs,
     DefaultTimeoutSeconds = 30,
     Examples =
     [
@@ -23,7 +23,7 @@ var plugin = new PluginDefinition
 
 return PluginRunner.Run(args, plugin, context =>
 {
-    var options = LogCheckOptions.FromCommandLine(context.Options, context.Secrets);
+    var options = LogOptions.FromCommandLine(context.Options, context.Secrets);
     LogScanResult scan;
     var probe = new LogProbe(options, context.Log, context.Now);
     using (context.Stage($"reading {options.LogFile}"))

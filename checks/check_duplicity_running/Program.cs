@@ -1,10 +1,8 @@
-using DuplicityChecks.Duplicity.Jobs;
-using DuplicityChecks.Duplicity.Processes;
-using DuplicityChecks.Duplicity.Running;
+using DuplicityChecks.Checks.Running;
 using DuplicityChecks.Plugin;
 
 // check_duplicity_running: is a duplicity backup running, for how long, is it stuck at a passphrase prompt,
-// and who holds the lock. Options -> process table (/proc or a ps capture) -> evaluate -> PluginRunner.
+// and who holds the lock. Options -> probe (/proc or a ps capture) -> evaluate -> output (the runner owns stdout and the exit code).
 return PluginRunner.Run(args, new PluginDefinition
 {
     Name = "check_duplicity_running",
@@ -22,21 +20,7 @@ return PluginRunner.Run(args, new PluginDefinition
     ],
 }, context =>
 {
-    var job = context.Options.Get("job") is { } name
-        ? JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name, context.Secrets)
-        : null;
-    var options = RunningOptions.From(context.Options, job is null ? null : new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User));
-    DuplicityProcessScan scan;
-    using (context.Stage(options.PsFile is { } ps ? $"reading ps capture {ps}" : $"reading the process table {options.ProcRoot}"))
-    {
-        var (source, filter) = options.Open(context.Now);
-        scan = DuplicityProcessFinder.Scan(source, filter, cancellation: context.Cancellation);
-    }
-    // Their URLs are shown with the password masked in place; learnt here, a bare repeat of it is masked too.
-    foreach (var p in scan.Instances) context.Secrets.Learn(p.Process.CommandLine);
-    context.Log.Debug("{Source:l}: {Count} matching duplicity process(es), lock table {Locks:l}", scan.Source, scan.Instances.Count, scan.LocksKnown ? "read" : "not available");
-    if (context.Log.IsDebug)
-        foreach (var p in scan.Instances)
-            context.Log.Debug("PID {Pid}: {Command:l}", p.Pid, context.Secrets.Mask(p.Process.CommandLine));
+    var options = RunningOptions.From(context.Options, RunningProbe.Job(context));
+    var scan = new RunningProbe(options, context).Read();
     return Task.FromResult(RunningEvaluator.Evaluate(scan, options, context.Now));
 });

@@ -1,5 +1,6 @@
 using System.Text;
 using DuplicityChecks.Duplicity.Logs;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Logs;
 
@@ -15,7 +16,7 @@ public class LastRunLocatorTests
 
     private static IEnumerable<byte[]> Logs()
     {
-        var runs = LogFixtures.All().Where(f => f.Form != "log-fd3").Select(f => f.Text).ToList();
+        var runs = FixtureLogs.All().Where(f => f.Form != "log-fd3").Select(f => f.Text).ToList();
         var withStatistics = runs.Where(t => t.Contains("[ Backup Statistics ]") || t.Contains("[ Sicherungsstatistiken ]")).ToList();
         withStatistics.Should().Contain(t => t.Contains("[ Sicherungsstatistiken ]"), "the German heading is among the recorded runs");
         var random = new Random(6);
@@ -71,7 +72,7 @@ public class LastRunLocatorTests
     [Test]
     public void A_big_log_with_small_runs_costs_a_few_small_blocks_from_its_end()
     {
-        var run = LogFixtures.All().First(f => f.Form == "stdout+stderr" && f.Text.Contains("[ Backup Statistics ]")).Text;
+        var run = FixtureLogs.All().First(f => f.Form == "stdout+stderr" && f.Text.Contains("[ Backup Statistics ]")).Text;
         var text = new StringBuilder();
         while (text.Length < 8 << 20) text.Append(run);
         var log = Encoding.UTF8.GetBytes(text.ToString());

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Duplicity.Tests.Robustness;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Logs;
 
@@ -22,7 +23,7 @@ public class PlainReadingTests
     public void Fast_paths_read_every_fixture_log_as_the_plain_reading_does()
     {
         var logs = 0;
-        foreach (var log in LogFixtures.All().Where(l => l.Text.Length > 0))
+        foreach (var log in FixtureLogs.All().Where(l => l.Text.Length > 0))
         {
             var bytes = Encoding.UTF8.GetBytes(log.Text);
             var expected = Describe(Plain(bytes));
@@ -39,7 +40,7 @@ public class PlainReadingTests
         var seen = new HashSet<string>();
         var compared = 0;
         var i = 0;
-        foreach (var log in LogFixtures.All())
+        foreach (var log in FixtureLogs.All())
         {
             var original = Encoding.UTF8.GetBytes(log.Text);
             if (original.Length == 0 || !seen.Add(Convert.ToHexString(SHA256.HashData(original)))) continue;
@@ -136,7 +137,7 @@ public class PlainReadingTests
     [Test]
     public void The_prefix_pre_test_classifies_as_the_plain_loop()
     {
-        var lines = LogFixtures.All().SelectMany(l => l.Text.Split('\n')).Distinct().Select(l => LinePatterns.Normalise(Encoding.UTF8.GetBytes(l)).ToArray()).ToList();
+        var lines = FixtureLogs.All().SelectMany(l => l.Text.Split('\n')).Distinct().Select(l => LinePatterns.Normalise(Encoding.UTF8.GetBytes(l)).ToArray()).ToList();
         // Every line cut at every length (prefixes shorter and longer than 8 bytes, and than each table prefix).
         var checkedLines = 0;
         foreach (var line in lines.Where(l => l.Length > 0))

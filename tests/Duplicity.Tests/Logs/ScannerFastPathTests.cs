@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DuplicityChecks.Duplicity.Logs;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Logs;
 
@@ -11,7 +12,7 @@ namespace DuplicityChecks.Duplicity.Tests.Logs;
 /// </summary>
 public class ScannerFastPathTests
 {
-    private static IEnumerable<FixtureLog> Logs() => LogFixtures.All().Where(l => l.Text.Length > 0);
+    private static IEnumerable<FixtureLog> Logs() => FixtureLogs.All().Where(l => l.Text.Length > 0);
 
     [Test]
     public void Runs_do_not_depend_on_where_reads_cut_the_lines()

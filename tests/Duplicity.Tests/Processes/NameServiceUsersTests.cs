@@ -1,5 +1,4 @@
 using DuplicityChecks.Duplicity.Processes;
-using DuplicityChecks.Duplicity.Running;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
 
@@ -65,18 +64,5 @@ public class NameServiceUsersTests
     public void A_uid_the_database_does_not_hold_stays_a_number(int uid)
     {
         new UserDirectory().NameOf(uid).Should().BeNull();
-    }
-
-    [Test]
-    public void A_running_filter_by_an_nss_only_name_matches_its_uid()
-    {
-        using var user = new NameServiceOnlyUser();
-        var options = RunningOptions.From(CommandLine.Parse(["-u", user.Name], RunningOptions.Specs));
-
-        var (_, filter) = options.Open(DateTimeOffset.UtcNow);
-
-        filter.UserId.Should().Be(user.Uid, "before, /etc/passwd was read and the name was UNKNOWN");
-        FluentActions.Invoking(() => RunningOptions.From(CommandLine.Parse(["-u", user.Name + "x"], RunningOptions.Specs)).Open(DateTimeOffset.UtcNow))
-            .Should().Throw<CheckException>().WithMessage($"--user {user.Name}x: no such user in the user database (NSS)");
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Duplicity.MachineLog;
 using DuplicityChecks.Duplicity.Tests.Logs;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Robustness;
 
@@ -28,7 +29,7 @@ public class LogRobustnessTests
     {
         var seen = new HashSet<string>();
         var i = 0;
-        foreach (var log in LogFixtures.All())
+        foreach (var log in FixtureLogs.All())
         {
             var bytes = Encoding.UTF8.GetBytes(log.Text);
             if (bytes.Length == 0 || !seen.Add(Convert.ToHexString(SHA256.HashData(bytes)))) continue;
@@ -37,7 +38,7 @@ public class LogRobustnessTests
             foreach (var m in Mutator.Of(log.ToString(), bytes, seed, FutureLines).Where((m, k) => m.Kind != "truncated" || k % 3 == 0))
                 yield return (log, m);
         }
-        var big = LogFixtures.All().First(l => l.Form == "log-fd3" && l.Text.Contains("Backup Statistics", StringComparison.Ordinal));
+        var big = FixtureLogs.All().First(l => l.Form == "log-fd3" && l.Text.Contains("Backup Statistics", StringComparison.Ordinal));
         yield return (big, Mutator.HugeLine(big.ToString(), Encoding.UTF8.GetBytes(big.Text)));
         yield return (big, Mutator.MillionLines(big.ToString(), Encoding.UTF8.GetBytes(big.Text), "INFO 1"));
     }

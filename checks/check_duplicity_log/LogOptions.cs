@@ -1,7 +1,8 @@
 using DuplicityChecks.Duplicity.Jobs;
+using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Logs;
+namespace DuplicityChecks.Checks.Log;
 
 /// <summary>Which part of the log is judged.</summary>
 public enum LogScope
@@ -20,7 +21,7 @@ public enum LogScope
 /// <c>user</c>, <c>script</c>, <c>log_critical</c>, <c>log_warning</c>, <c>log_ignore</c>, <c>log_scope</c>,
 /// <c>log_age_warning</c>, <c>log_age_critical</c>, <c>log_state_file</c>.
 /// </summary>
-public sealed record LogCheckOptions
+public sealed record LogOptions
 {
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
@@ -63,10 +64,10 @@ public sealed record LogCheckOptions
 
     public JobPatterns Patterns => new(CriticalPatterns, WarningPatterns, IgnorePatterns);
 
-    public static LogCheckOptions From(ParsedOptions o) => FromCommandLine(o, null);
+    public static LogOptions From(ParsedOptions o) => FromCommandLine(o, null);
 
     /// <summary>Reads the job named by --job (when given, learning its secrets) and merges the options over it.</summary>
-    public static LogCheckOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets)
+    public static LogOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets)
     {
         var jobName = o.Get("job");
         var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName, secrets);
@@ -74,7 +75,7 @@ public sealed record LogCheckOptions
     }
 
     /// <summary>Merges the options with a job already read (options win).</summary>
-    public static LogCheckOptions From(ParsedOptions o, JobConfig? job)
+    public static LogOptions From(ParsedOptions o, JobConfig? job)
     {
         string? Pick(string option, string key) => o.Get(option) is { Length: > 0 } v ? v : job?.Get(key);
         IReadOnlyList<string> Patterns(string option, string key)
@@ -90,7 +91,7 @@ public sealed record LogCheckOptions
             "all" => LogScope.All,
             _ => throw new UsageException($"--scope: '{scopeText}' is not one of last-run, new, all"),
         };
-        var options = new LogCheckOptions
+        var options = new LogOptions
         {
             JobName = o.Get("job"),
             LogFile = full,

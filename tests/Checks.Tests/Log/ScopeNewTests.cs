@@ -1,8 +1,10 @@
 using System.Text;
+using DuplicityChecks.Checks.Log;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.TestSupport;
 
-namespace DuplicityChecks.Duplicity.Tests.Logs;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>
 /// --scope new between a run's lines, on an empty log, with a half-written last line, and when the result is
@@ -30,12 +32,12 @@ public class ScopeNewTests
         f.Write(Encoding.UTF8.GetBytes(text));
     }
 
-    private (CheckResult Result, LogScanResult Scan) Check() => LogFixtures.Judge(Log, Now, "--scope", "new", "--state-file", State);
+    private (CheckResult Result, LogScanResult Scan) Check() => LogCheck.Judge(Log, Now, "--scope", "new", "--state-file", State);
 
     private static string Describe(CheckResult r) => $"{r.State}: {r.Summary}";
 
     private static FixtureLog Fixture(string version, string scenario, string form, Func<FixtureLog, bool>? where = null)
-        => LogFixtures.All().First(l => l.Version == version && l.Scenario == scenario && l.Form == form && (where?.Invoke(l) ?? true));
+        => FixtureLogs.All().First(l => l.Version == version && l.Scenario == scenario && l.Form == form && (where?.Invoke(l) ?? true));
 
     private static FixtureLog Success => Fixture("2.2.4", "full-plus-incrementals", "stdout+stderr", l => l.ExitCode == 0 && l.Has("backup_statistics"));
 
@@ -106,13 +108,13 @@ public class ScopeNewTests
         Append("Local and Remote metadata are synchronized, no sync needed.\n");
         Check().Result.Summary.Should().Be("backup in progress since 2026-11-26 13:33:20 UTC");
         Append("Last full backup date: none\n");
-        LogFixtures.Judge(Log, Now.AddMinutes(5), "--scope", "new", "--state-file", State).Result.Summary
+        LogCheck.Judge(Log, Now.AddMinutes(5), "--scope", "new", "--state-file", State).Result.Summary
             .Should().Be("backup in progress since 2026-11-26 13:33:20 UTC");
     }
 
     public static IEnumerable<TestCaseData> SplitPoints()
     {
-        var forms = LogFixtures.All().Where(l => LogFixtures.IsBackupAction(l.Action) && l.Form != "log-fd3").ToList();
+        var forms = FixtureLogs.All().Where(l => FixtureLogs.IsBackupAction(l.Action) && l.Form != "log-fd3").ToList();
         foreach (var log in forms)
             yield return new TestCaseData(log).SetArgDisplayNames(log.ToString());
     }
@@ -129,8 +131,8 @@ public class ScopeNewTests
     [TestCaseSource(nameof(SplitPoints))]
     public void A_check_between_any_two_lines_of_a_run_never_loses_the_run(FixtureLog run)
     {
-        var (wholeResult, wholeScan) = LogFixtures.Judge(run.Text, "--scope", "all");
-        var whole = LogFixtures.FailureNames(wholeScan).ToHashSet();
+        var (wholeResult, wholeScan) = LogCheck.Judge(run.Text, "--scope", "all");
+        var whole = LogCheck.FailureNames(wholeScan).ToHashSet();
         var lines = run.Text.Split('\n');
         var cases = 0;
         // Every line boundary of a short run; 48 spread over a long one (-v8 runs have hundreds of lines).
@@ -174,7 +176,7 @@ public class ScopeNewTests
         Check();
         Append("Giving up after 5 attempts. OSError: [Errno 28] No space");
         var before = Check();
-        LogFixtures.FailureNames(before.Scan).Should().BeEmpty(Describe(before.Result));
+        LogCheck.FailureNames(before.Scan).Should().BeEmpty(Describe(before.Result));
         Append(" left on device\n");
         var after = Check();
         after.Result.State.Should().Be(ServiceState.Critical, Describe(after.Result));
@@ -187,7 +189,7 @@ public class ScopeNewTests
         Append(Success.Text);
         Check();
         Append("Giving up after 5 attempts. OSError: [Errno 28] No space left on device\n");
-        var options = LogFixtures.Options(Log, "--scope", "new", "--state-file", State);
+        var options = LogCheck.Options(Log, "--scope", "new", "--state-file", State);
         using (var lost = new LogProbe(options, DiagnosticLog.None, Now))
             lost.Read(); // killed before its output: no CommitPosition
         Check().Result.State.Should().Be(ServiceState.Critical, "the line the lost check read is read again");

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using DuplicityChecks.Checks.Log;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 using Serilog.Core;
 
-namespace DuplicityChecks.Duplicity.Tests.Logs;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>
 /// A 1 GiB cron log (real fixture runs repeated): --scope new reads it once, then only what was appended;
@@ -64,7 +65,7 @@ public class LargeLogTests
         clock.Stop();
         second.BytesRead.Should().Be(appendedBytes.Length, "only the appended bytes are read");
         result.State.Should().Be(ServiceState.Critical);
-        LogFixtures.FailureNames(second).Should().Contain("passphrase_eof");
+        LogCheck.FailureNames(second).Should().Contain("passphrase_eof");
         TestContext.Out.WriteLine($"second scan after appending {appendedBytes.Length} bytes: {clock.Elapsed.TotalMilliseconds:0} ms");
 
         clock.Restart();
@@ -78,5 +79,5 @@ public class LargeLogTests
     private static LogScanResult Read(string log, params string[] extra) => Judge(log, extra).Scan;
 
     private static (CheckResult Result, LogScanResult Scan) Judge(string log, params string[] extra)
-        => LogFixtures.Judge(log, DateTimeOffset.FromUnixTimeSeconds(1795700000), extra);
+        => LogCheck.Judge(log, DateTimeOffset.FromUnixTimeSeconds(1795700000), extra);
 }

@@ -1,10 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using DuplicityChecks.Duplicity.Logs;
-using DuplicityChecks.Plugin;
-using DuplicityChecks.TestSupport;
 
-namespace DuplicityChecks.Duplicity.Tests.Logs;
+namespace DuplicityChecks.TestSupport;
 
 /// <summary>One recorded duplicity run in one of its log forms, with what the manifest says about it.</summary>
 public sealed record FixtureLog(string Version, string Scenario, string Step, string Form, int ExitCode, string Action, JsonElement Flags, string Text)
@@ -14,8 +10,8 @@ public sealed record FixtureLog(string Version, string Scenario, string Step, st
     public bool Has(string flag) => Flags.TryGetProperty(flag, out var v) && v.GetBoolean();
 }
 
-/// <summary>Reads the fixture runs and runs the check's acquisition and evaluation on text.</summary>
-public static class LogFixtures
+/// <summary>The recorded duplicity runs of every fixture, in each log form, with the failures their facts call for.</summary>
+public static class FixtureLogs
 {
     /// <summary>Every duplicity step (not the shell steps) in every form it was recorded in.</summary>
     public static IEnumerable<FixtureLog> All()
@@ -39,36 +35,6 @@ public static class LogFixtures
     }
 
     public static bool IsBackupAction(string action) => action is "backup (implicit full/inc)" or "full" or "incremental";
-
-    public static LogCheckOptions Options(string logFile, params string[] extra)
-        => LogCheckOptions.From(CommandLine.Parse(["-l", logFile, .. extra], LogCheckOptions.Specs), null);
-
-    /// <summary>Writes <paramref name="text"/> to a temporary log and judges it.</summary>
-    public static (CheckResult Result, LogScanResult Scan) Judge(string text, params string[] extra)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"duplicity-log-test-{Guid.NewGuid():N}.log");
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-        try
-        {
-            return Judge(path, DateTimeOffset.FromUnixTimeSeconds(1795700000), extra);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    public static (CheckResult Result, LogScanResult Scan) Judge(string path, DateTimeOffset now, params string[] extra)
-    {
-        var options = Options(path, extra);
-        using var probe = new LogProbe(options, DiagnosticLog.None, now);
-        var scan = probe.Read();
-        var result = new LogEvaluator(options, now, new SecretMasker()).Evaluate(scan);
-        probe.CommitPosition(); // as the runner does once the result is printed
-        return (result, scan);
-    }
-
-    public static IEnumerable<string> FailureNames(LogScanResult scan) => scan.Runs.SelectMany(r => r.Failures).Select(f => f.Failure.Name).Distinct();
 
     /// <summary>
     /// The failures the manifest's facts call for (an independent reading: flags are plain substring matches

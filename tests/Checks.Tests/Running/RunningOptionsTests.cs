@@ -1,9 +1,9 @@
+using DuplicityChecks.Checks.Running;
 using DuplicityChecks.Duplicity.Processes;
-using DuplicityChecks.Duplicity.Running;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
 
-namespace DuplicityChecks.Duplicity.Tests.Running;
+namespace DuplicityChecks.Checks.Tests.Running;
 
 public class RunningOptionsTests
 {
@@ -73,5 +73,18 @@ public class RunningOptionsTests
         // A ps capture names users itself (ps resolved them), so the name is compared as it is.
         var ps = dir.File("ps.txt", "    PID    PPID USER     STARTED                   ELAPSED COMMAND\n      1       0 root     Thu Nov 26 10:34:12 2026      10 /sbin/init\n");
         From("-u", "ldap-backup", "--ps-file", ps).Open(now, users).Filter.UserId.Should().BeNull();
+    }
+
+    [Test]
+    public void A_running_filter_by_an_nss_only_name_matches_its_uid()
+    {
+        using var user = new NameServiceOnlyUser();
+        var options = RunningOptions.From(CommandLine.Parse(["-u", user.Name], RunningOptions.Specs));
+
+        var (_, filter) = options.Open(DateTimeOffset.UtcNow);
+
+        filter.UserId.Should().Be(user.Uid, "before, /etc/passwd was read and the name was UNKNOWN");
+        FluentActions.Invoking(() => RunningOptions.From(CommandLine.Parse(["-u", user.Name + "x"], RunningOptions.Specs)).Open(DateTimeOffset.UtcNow))
+            .Should().Throw<CheckException>().WithMessage($"--user {user.Name}x: no such user in the user database (NSS)");
     }
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
+using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Logs;
+namespace DuplicityChecks.Checks.Log;
 
 /// <summary>
 /// Turns what was read from the log into the check's result (evaluation): the failures with their state, the
 /// lines that show them and the fix; the statistics of the last backup as perfdata; the age of the last run.
 /// </summary>
-public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, SecretMasker masker, int verbosity = 0)
+public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretMasker masker, int verbosity = 0)
 {
     /// <summary>
     /// Quoted lines per failure at default verbosity: enough to recognise the failure while the whole output
@@ -71,15 +72,15 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
         {
             result.Summary = Summary(scan, failures);
             if (scan.InProgress is { } running) result.Summary += $"; {InProgressText(scan, running)}";
-            foreach (var (hit, state) in failures)
+            foreach (var (hit, state, count) in failures)
             {
-                var sub = result.Add($"{hit.Failure.Name}: {hit.Said}{(hit.Count > 1 ? $" ({hit.Count} times)" : "")}", state);
+                var sub = result.Add($"{hit.Failure.Name}: {hit.Said}{(count > 1 ? $" ({count} times)" : "")}", state);
                 // Quoted lines can hold a URL with a password or a PASSPHRASE= line of a wrapper: masked here,
                 // and the renderer masks everything once more.
                 foreach (var line in verbosity > 0 ? hit.Lines : hit.Lines.Take(DefaultQuotedLines)) sub.Add($"> {masker.Mask(line)}", state);
             }
             if (failures.Count == 0) result.Add(OkText(scan), ServiceState.Ok);
-            foreach (var (hit, _) in failures.OrderByDescending(f => f.State.Severity()))
+            foreach (var (hit, _, _) in failures.OrderByDescending(f => f.State.Severity()))
                 foreach (var hint in hit.Failure.Fix(options.Fixes))
                     result.Hint(hint);
         }
@@ -108,31 +109,35 @@ public sealed class LogEvaluator(LogCheckOptions options, DateTimeOffset now, Se
         return result;
     }
 
-    private List<(FailureHit Hit, ServiceState State)> Failures(LogScanResult scan)
+    /// <summary>One known failure over the runs judged: its first sighting, its state, and how often it was seen.</summary>
+    private sealed record FailureSeen(FailureHit Hit, ServiceState State, int Count);
+
+    private List<FailureSeen> Failures(LogScanResult scan)
     {
-        var list = new List<(FailureHit, ServiceState)>();
+        var list = new List<FailureSeen>();
         foreach (var run in scan.Runs)
             foreach (var hit in run.Failures)
             {
                 var state = hit.Failure == KnownFailures.Unfinished ? options.UnfinishedState : hit.Failure.Severity;
-                var existing = list.FindIndex(x => x.Item1.Failure == hit.Failure);
+                var existing = list.FindIndex(x => x.Hit.Failure == hit.Failure);
                 if (existing >= 0)
                 {
-                    list[existing].Item1.Count += hit.Count;
+                    // Counted here, not in the reading: the evaluation leaves what was read as it was read.
+                    list[existing] = list[existing] with { Count = list[existing].Count + hit.Count };
                     continue;
                 }
-                list.Add((hit, state));
+                list.Add(new FailureSeen(hit, state, hit.Count));
             }
-        return [.. list.OrderByDescending(x => x.Item2.Severity()).ThenBy(x => KnownFailures.Rank(x.Item1.Failure))];
+        return [.. list.OrderByDescending(x => x.State.Severity()).ThenBy(x => KnownFailures.Rank(x.Hit.Failure))];
     }
 
-    private string Summary(LogScanResult scan, List<(FailureHit Hit, ServiceState State)> failures)
+    private string Summary(LogScanResult scan, List<FailureSeen> failures)
     {
         var more = failures.Count > 1 ? $" (+{failures.Count - 1} more)" : "";
         if (scan.Scope == LogScope.LastRun)
         {
             if (failures.Count == 0) return OkText(scan);
-            var (hit, state) = failures[0];
+            var (hit, state, _) = failures[0];
             var main = scan.Runs[0];
             if (state == ServiceState.Critical) return $"last run failed: {hit.Said}{more}";
             if (main.Statistics is { IsComplete: true }) return $"last backup succeeded, but {hit.Said}{more}";

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DuplicityChecks.Duplicity.Tests.Robustness;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>One damaged variant of a log's Backup Statistics block.</summary>
 public sealed record StatisticsMutant(string Kind, string Description, string Text)

@@ -2,7 +2,7 @@ using System.Globalization;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Running;
+namespace DuplicityChecks.Checks.Running;
 
 /// <summary>
 /// Turns a process scan into check_duplicity_running's result (evaluation): the count against

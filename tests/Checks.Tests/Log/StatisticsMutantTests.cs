@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using DuplicityChecks.Checks.Log;
 using DuplicityChecks.Duplicity.Logs;
-using DuplicityChecks.Duplicity.Tests.Logs;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.TestSupport;
 
-namespace DuplicityChecks.Duplicity.Tests.Robustness;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>
 /// Issue 15 item 3: a damaged Backup Statistics block read as a success ("OK - last backup succeeded (? files,
@@ -18,11 +19,11 @@ public class StatisticsMutantTests
     private static IEnumerable<FixtureLog> SuccessfulLogs()
     {
         var seen = new HashSet<string>();
-        foreach (var log in LogFixtures.All())
+        foreach (var log in FixtureLogs.All())
         {
             if (StatisticsMutator.Locate(log.Text.Split('\n')) is null) continue;
             if (!seen.Add(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(log.Text))))) continue;
-            if (LogFixtures.Judge(log.Text).Result.State != ServiceState.Ok) continue;
+            if (LogCheck.Judge(log.Text).Result.State != ServiceState.Ok) continue;
             yield return log;
         }
     }
@@ -39,7 +40,7 @@ public class StatisticsMutantTests
         {
             logs++;
             var withErrors = WithErrors3(log.Text);
-            LogFixtures.Judge(withErrors).Result.State.Should().Be(ServiceState.Warning, $"{log} with Errors 3 is a readable failure");
+            LogCheck.Judge(withErrors).Result.State.Should().Be(ServiceState.Warning, $"{log} with Errors 3 is a readable failure");
             foreach (var (baseText, label) in new[] { (log.Text, "Errors 0"), (withErrors, "Errors 3") })
                 foreach (var m in StatisticsMutator.Of($"{log} ({label})", baseText, seed++))
                 {
@@ -48,7 +49,7 @@ public class StatisticsMutantTests
                     var result = JudgeInMemory(m.Text);
                     if (result.State == ServiceState.Ok) falseOks.Add($"{m}: {FixtureRunTests.Describe(result)}");
                     // Every 97th case also through the probe (a file, as the check reads it): the same verdict.
-                    if (++judged % 97 == 0) LogFixtures.Judge(m.Text).Result.State.Should().Be(result.State, m.Description);
+                    if (++judged % 97 == 0) LogCheck.Judge(m.Text).Result.State.Should().Be(result.State, m.Description);
                 }
         }
         TestContext.Out.WriteLine($"{logs} logs, {cases.Values.Sum()} mutants ({string.Join(", ", cases.Select(c => $"{c.Key} {c.Value}"))}), {falseOks.Count} OK");
@@ -94,7 +95,7 @@ public class StatisticsMutantTests
         return new LogEvaluator(Options, Now, new SecretMasker()).Evaluate(scan);
     }
 
-    private static readonly LogCheckOptions Options = LogFixtures.Options("/var/log/duplicity/job.log");
+    private static readonly LogOptions Options = LogCheck.Options("/var/log/duplicity/job.log");
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1795700000);
 
     private static string WithErrors3(string text)

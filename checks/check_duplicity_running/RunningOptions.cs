@@ -3,7 +3,7 @@ using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Running;
+namespace DuplicityChecks.Checks.Running;
 
 /// <summary>What check_duplicity_running expects: running, stopped, or either (the default).</summary>
 public enum ExpectMode

@@ -1,6 +1,7 @@
+using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Logs;
+namespace DuplicityChecks.Checks.Log;
 
 /// <summary>What was read from the log, and the runs to judge (acquisition result).</summary>
 public sealed record LogScanResult
@@ -76,7 +77,7 @@ public sealed record LogScanResult
 /// Logs are opened without any lock (<see cref="UnlockedFile"/>). For --scope new the new position is only
 /// prepared here; <see cref="CommitPosition"/> saves it once the result is out (the runner's after-output step).
 /// </summary>
-public sealed class LogProbe(LogCheckOptions options, DiagnosticLog log, DateTimeOffset? now = null) : IDisposable
+public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffset? now = null) : IDisposable
 {
     public const int MaxRunsKept = 20;
 

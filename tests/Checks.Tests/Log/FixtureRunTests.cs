@@ -2,20 +2,21 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.TestSupport;
 
-namespace DuplicityChecks.Duplicity.Tests.Logs;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>Every recorded duplicity run, in every form it was recorded in, judged as the last run of a log.</summary>
 public partial class FixtureRunTests
 {
-    public static IEnumerable<FixtureLog> Logs() => LogFixtures.All();
+    public static IEnumerable<FixtureLog> Logs() => FixtureLogs.All();
 
     [TestCaseSource(nameof(Logs))]
     public void Every_run_gets_the_failures_its_facts_call_for(FixtureLog log)
     {
-        var (result, scan) = LogFixtures.Judge(log.Text);
-        var expected = LogFixtures.ExpectedFailures(log);
-        var names = LogFixtures.FailureNames(scan).ToHashSet();
+        var (result, scan) = LogCheck.Judge(log.Text);
+        var expected = FixtureLogs.ExpectedFailures(log);
+        var names = LogCheck.FailureNames(scan).ToHashSet();
 
         if (scan.RunCount == 0)
         {
@@ -30,12 +31,12 @@ public partial class FixtureRunTests
         if (expected.Count == 0) result.State.Should().Be(ServiceState.Ok, because: $"{log}: {Describe(result)}");
     }
 
-    public static IEnumerable<FixtureLog> SuccessfulBackups() => LogFixtures.All().Where(l => l.ExitCode == 0 && l.Has("backup_statistics"));
+    public static IEnumerable<FixtureLog> SuccessfulBackups() => FixtureLogs.All().Where(l => l.ExitCode == 0 && l.Has("backup_statistics"));
 
     [TestCaseSource(nameof(SuccessfulBackups))]
     public void A_successful_backup_is_ok_with_its_statistics(FixtureLog log)
     {
-        var (result, scan) = LogFixtures.Judge(log.Text);
+        var (result, scan) = LogCheck.Judge(log.Text);
         var expected = IndependentStatistics(log.Text);
         var perf = result.PerfData.ToDictionary(p => p.Label, p => p.Value);
         perf["source_files"].Should().Be(expected["SourceFiles"]);
@@ -50,7 +51,7 @@ public partial class FixtureRunTests
         perf["elapsed_time"].Should().Be(expected["ElapsedTime"]);
         perf.Keys.Should().Equal("elapsed_time", "source_files", "source_file_size", "new_files", "deleted_files", "changed_files",
             "changed_file_size", "raw_delta_size", "destination_size_change", "errors", "log_age");
-        var warnings = LogFixtures.ExpectedFailures(log);
+        var warnings = FixtureLogs.ExpectedFailures(log);
         if (warnings.Count == 0)
         {
             result.State.Should().Be(ServiceState.Ok, because: Describe(result));

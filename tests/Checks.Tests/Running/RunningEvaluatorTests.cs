@@ -1,8 +1,8 @@
+using DuplicityChecks.Checks.Running;
 using DuplicityChecks.Duplicity.Processes;
-using DuplicityChecks.Duplicity.Running;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Tests.Running;
+namespace DuplicityChecks.Checks.Tests.Running;
 
 /// <summary>The evaluation of check_duplicity_running, rendered exactly as the plugin prints it.</summary>
 public class RunningEvaluatorTests

@@ -2,7 +2,7 @@ using System.Text;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 
-namespace DuplicityChecks.Duplicity.Tests.Logs;
+namespace DuplicityChecks.Checks.Tests.Log;
 
 /// <summary>
 /// Issue 15 item 3: only a Backup Statistics block that reads completely, with <c>Errors 0</c>, is a success; a
@@ -30,7 +30,7 @@ public class StatisticsBlockTests
     [Test]
     public void The_recorded_block_is_a_success()
     {
-        var (result, _) = LogFixtures.Judge(Log(l => l));
+        var (result, _) = LogCheck.Judge(Log(l => l));
 
         result.State.Should().Be(ServiceState.Ok);
         result.Summary.Should().Be("last backup succeeded (133 files, 133 new, 0 changed, 0 deleted, Errors 0)");
@@ -39,7 +39,7 @@ public class StatisticsBlockTests
     [Test]
     public void Errors_3_stays_a_warning_with_its_hint()
     {
-        var (result, _) = LogFixtures.Judge(Log(l => l == "Errors 0" ? "Errors 3" : l));
+        var (result, _) = LogCheck.Judge(Log(l => l == "Errors 0" ? "Errors 3" : l));
 
         result.State.Should().Be(ServiceState.Warning);
         result.Summary.Should().Be("last backup succeeded, but some source files could not be backed up (Errors > 0)");
@@ -74,7 +74,7 @@ public class StatisticsBlockTests
     [TestCaseSource(nameof(Damaged))]
     public void Damaged_block_is_unknown(string log, string reason)
     {
-        var (result, scan) = LogFixtures.Judge(log);
+        var (result, scan) = LogCheck.Judge(log);
 
         result.State.Should().Be(ServiceState.Unknown, FixtureRunTests.Describe(result));
         result.Summary.Should().Be($"last run: backup statistics damaged: {reason}");
@@ -86,11 +86,11 @@ public class StatisticsBlockTests
     {
         string Stanza(IEnumerable<string> lines) => "NOTICE 1\n. Last full backup date: none\n\nNOTICE 1\n" + string.Join('\n', lines.Select(l => ". " + l)) + "\n. \n\n";
 
-        LogFixtures.Judge(Stanza([Heading, .. Body, Closing])).Result.State.Should().Be(ServiceState.Ok);
-        var (damaged, _) = LogFixtures.Judge(Stanza([Heading, .. Body.Select(l => l == "Errors 0" ? " Errors 3" : l), Closing]));
+        LogCheck.Judge(Stanza([Heading, .. Body, Closing])).Result.State.Should().Be(ServiceState.Ok);
+        var (damaged, _) = LogCheck.Judge(Stanza([Heading, .. Body.Select(l => l == "Errors 0" ? " Errors 3" : l), Closing]));
         damaged.State.Should().Be(ServiceState.Unknown);
         damaged.Summary.Should().Be("last run: backup statistics damaged: Errors line indented");
-        LogFixtures.Judge(Stanza([Heading, .. Body, Closing, "Errors 0"])).Result.Summary.Should().Be("last run: backup statistics damaged: lines after its closing line");
+        LogCheck.Judge(Stanza([Heading, .. Body, Closing, "Errors 0"])).Result.Summary.Should().Be("last run: backup statistics damaged: lines after its closing line");
     }
 
     [TestCase("ChangedFileSize 1 (1 byte)")]

@@ -1,0 +1,36 @@
+using DuplicityChecks.Duplicity.Jobs;
+using DuplicityChecks.Duplicity.Processes;
+using DuplicityChecks.Plugin;
+
+namespace DuplicityChecks.Checks.Running;
+
+/// <summary>
+/// Reads the process table for check_duplicity_running (acquisition): /proc or a ps capture, filtered to the runs
+/// of this job, with the lock table. The command lines it found are learnt as secrets, so that a bare repeat of a
+/// password from one of them is masked too.
+/// </summary>
+public sealed class RunningProbe(RunningOptions options, PluginContext context)
+{
+    /// <summary>The job named by --job, read from --config (learning its secrets), or null.</summary>
+    public static JobValues? Job(PluginContext context)
+        => context.Options.Get("job") is { } name && JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name, context.Secrets) is { } job
+            ? new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User)
+            : null;
+
+    public DuplicityProcessScan Read()
+    {
+        DuplicityProcessScan scan;
+        using (context.Stage(options.PsFile is { } ps ? $"reading ps capture {ps}" : $"reading the process table {options.ProcRoot}"))
+        {
+            var (source, filter) = options.Open(context.Now);
+            scan = DuplicityProcessFinder.Scan(source, filter, cancellation: context.Cancellation);
+        }
+        // Their URLs are shown with the password masked in place; learnt here, a bare repeat of it is masked too.
+        foreach (var p in scan.Instances) context.Secrets.Learn(p.Process.CommandLine);
+        context.Log.Debug("{Source:l}: {Count} matching duplicity process(es), lock table {Locks:l}", scan.Source, scan.Instances.Count, scan.LocksKnown ? "read" : "not available");
+        if (context.Log.IsDebug)
+            foreach (var p in scan.Instances)
+                context.Log.Debug("PID {Pid}: {Command:l}", p.Pid, context.Secrets.Mask(p.Process.CommandLine));
+        return scan;
+    }
+}
