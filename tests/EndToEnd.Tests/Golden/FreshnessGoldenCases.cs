@@ -9,7 +9,7 @@ namespace DuplicityChecks.EndToEnd.Tests.Golden;
 /// </summary>
 internal static class FreshnessGoldenCases
 {
-    public const string Check = "check_duplicity_freshness";
+    public const string Check = Robustness.Checks.Freshness;
 
     public static IEnumerable<GoldenCase> All()
     {
@@ -57,32 +57,17 @@ internal static class FreshnessGoldenCases
         var log = GoldenInputs.FixtureArg("duplicity-0.8.22/full-plus-incrementals/06-collection-status-logfd/log-fd3.txt");
         string[] valid = ["-s", log, "--now", "1795688000"];
         foreach (var c in GoldenVerbosity.CommonOptionCases(valid)) yield return c;
-        string[][] errors =
-        [
-            [],
-            [.. valid, "-w", "abc"],
-            [.. valid, "-c", "10x"],
-            [.. valid, "-w", "2d", "-c", "1d"],
-            [.. valid, "-w", "none"],
-            [.. valid, "--full-warning", "none"],
-            [.. valid, "--full-warning", "3d", "--full-critical", "1w"],
-            [.. valid, "--full-critical", "@1h:2h"],
-            [.. valid, "--incomplete-state", "maybe"],
-            [.. valid, "--incomplete-state", "unknown"],
-            [.. valid, "--orphaned-state", "critical"],
-            [.. valid, "--orphaned-state", "sometimes"],
-            [.. valid, "--running-grace", "soon"],
-            [.. valid, "--running-grace", "off"],
-            [.. valid, "--duplicity", "duplicity"],
-            [.. valid, "--listing-cache", "relative/dir"],
-            [.. valid, "--timezone", "Mars/Olympus_Mons"],
-            ["-s", GoldenInputs.FixtureArg("no-such-status.txt"), "--now", "1795688000"],
-            ["-s", GoldenInputs.FixtureArg("duplicity-0.8.22"), "--now", "1795688000"],
-            ["-A", GoldenInputs.FixtureArg("no-such-archive-dir"), "--listing-cache", "off", "--now", "1795688000"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("no-such-config.ini"), "--now", "1795688000"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("README.md"), "--now", "1795688000"],
-        ];
-        foreach (var e in errors) yield return GoldenCase.Of(e);
+        // Each a valid run with one more option (the value split at spaces): the errors of the check's own options.
+        foreach (var c in GoldenVerbosity.WithEach(valid,
+            "-w abc", "-c 10x", "-w 2d -c 1d", "-w none", "--full-warning none", "--full-warning 3d --full-critical 1w",
+            "--full-critical @1h:2h", "--incomplete-state maybe", "--incomplete-state unknown", "--orphaned-state critical",
+            "--orphaned-state sometimes", "--running-grace soon", "--running-grace off", "--duplicity duplicity", "--listing-cache relative/dir",
+            "--timezone Mars/Olympus_Mons"))
+            yield return c;
+        yield return GoldenCase.Of([]);
+        yield return GoldenCase.Of(["-s", GoldenInputs.FixtureArg("no-such-status.txt"), "--now", "1795688000"]);
+        yield return GoldenCase.Of(["-s", GoldenInputs.FixtureArg("duplicity-0.8.22"), "--now", "1795688000"]);
+        yield return GoldenCase.Of(["-A", GoldenInputs.FixtureArg("no-such-archive-dir"), "--listing-cache", "off", "--now", "1795688000"]);
         foreach (var c in GoldenJobs.Cases(Check, "1795688000")) yield return c;
     }
 

@@ -24,20 +24,22 @@ internal static class GoldenFile
 
     private static readonly JsonSerializerOptions ArgsJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Header(string check) => $"""
-        # Golden run of {check}: every fixture run of the fixture tests, every option error, --help and --version, recorded
-        # from the executables before the issue-16 refactor (commit efb6233). GoldenRunTests runs the current executables
-        # the same way and requires the same exit code and byte-identical stdout, run by run.
+    public static string Header(string check, int runs) => $"""
+        # Golden run of {check}: {runs} runs. Every fixture run of the fixture tests, every option error, --help and
+        # --version, recorded from the default (dynamic) executables before the issue-16 refactor (commit efb6233).
+        # GoldenRunTests runs the current executables the same way and requires, run by run, the same arguments, the
+        # same exit code and byte-identical stdout.
         #
         # Re-record ONLY for a named behaviour change, in the same commit as that change, and say which in its message:
         #   GOLDEN_RECORD=1 dotnet test tests/EndToEnd.Tests --no-build --filter FullyQualifiedName~GoldenRunTests
-        # (DUPLICITY_CHECKS_DIST picks the executables, default dist/). Normalised (GoldenOutput): the temporary input
-        # tree's root is <inputs>; the +Nms and "took N ms" timings of -vv/-vvv are <n>; -vvv stack frames are left out.
+        # (DUPLICITY_CHECKS_DIST picks the executables, default dist/). Normalised (GoldenOutput.cs): the temporary input
+        # tree's root is <inputs>, the job file's folder <jobs>; the +Nms and "took N ms" timings of -vv/-vvv are <n>;
+        # the stack frames of -vvv are left out. The static build differs where it says so (users from /etc/passwd only).
         """;
 
     public static void Write(string path, string check, IReadOnlyList<GoldenRun> runs)
     {
-        var text = new StringBuilder(Header(check)).Append('\n');
+        var text = new StringBuilder(Header(check, runs.Count)).Append('\n');
         for (var i = 0; i < runs.Count; i++) text.Append('\n').Append(Format(i + 1, runs[i]));
         File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
     }

@@ -101,6 +101,9 @@ internal static class GoldenJobs
                 ["-j", "no-such-job"],
             ],
         };
-        return runs.Select(r => GoldenCase.Of([.. r, .. common]));
+        // A job file below /tmp, missing or not: never trusted (a folder anyone can add a name to).
+        string[][] untrusted = [["--config", GoldenInputs.FixtureArg("no-such-config.ini")], ["--config", GoldenInputs.FixtureArg("README.md")]];
+        return runs.Select(r => GoldenCase.Of([.. r, .. common]))
+            .Concat(untrusted.Select(u => GoldenCase.Of(["-j", "nightly", .. u, "--now", now])));
     }
 }

@@ -107,7 +107,7 @@ public class GoldenRunTests
         string[] before = recorded.Stdout.Split('\n'), after = actual.Stdout.Split('\n');
         var first = Enumerable.Range(0, Math.Min(before.Length, after.Length)).FirstOrDefault(i => before[i] != after[i], Math.Min(before.Length, after.Length));
         if (recorded.Stdout == actual.Stdout) return text.ToString();
-        text.Append($"  stdout differs from line {first + 1}:\n");
+        text.Append($"  stdout differs from line {first + 1} (- recorded, + now):\n");
         for (var i = Math.Max(0, first - 1); i < Math.Min(before.Length, first + 3); i++) text.Append("  - ").Append(before[i]).Append('\n');
         for (var i = Math.Max(0, first - 1); i < Math.Min(after.Length, first + 3); i++) text.Append("  + ").Append(after[i]).Append('\n');
         return text.ToString();

@@ -32,4 +32,8 @@ internal static class GoldenVerbosity
         ];
         return cases.Select(GoldenCase.Of);
     }
+
+    /// <summary>A case per option text (split at spaces), each after the arguments of a valid run.</summary>
+    public static IEnumerable<GoldenCase> WithEach(string[] valid, params string[] options)
+        => options.Select(o => GoldenCase.Of([.. valid, .. o.Split(' ')]));
 }

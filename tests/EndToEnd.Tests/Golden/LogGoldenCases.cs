@@ -11,7 +11,7 @@ namespace DuplicityChecks.EndToEnd.Tests.Golden;
 /// </summary>
 internal static class LogGoldenCases
 {
-    public const string Check = "check_duplicity_log";
+    public const string Check = Robustness.Checks.Log;
 
     private const string Eof = "duplicity-0.8.22/gpg-no-passphrase-eoferror/01-backup-no-passphrase-cron-merged/output-merged.txt";
     private const string Inc = "duplicity-0.8.22/full-plus-incrementals/02-backup-inc-1";
@@ -94,22 +94,13 @@ internal static class LogGoldenCases
         var inc = GoldenInputs.FixtureArg($"{Inc}/log-fd3.txt");
         string[] valid = ["-l", inc, "--now", "1795690000"];
         foreach (var c in GoldenVerbosity.CommonOptionCases(valid)) yield return c;
-        string[][] errors =
-        [
-            [],
-            [.. valid, "--scope", "sometimes"],
-            [.. valid, "--age-warning", "soon"],
-            [.. valid, "--age-critical", "2x"],
-            [.. valid, "--age-warning", "2d", "--age-critical", "1d"],
-            [.. valid, "--missing-state", "maybe"],
-            [.. valid, "--unfinished-state", "unknown"],
-            [.. valid, "--log-critical", "(unclosed"],
-            [.. valid, "--log-warning", "[z-a]"],
-            ["-l", GoldenInputs.FixtureArg("duplicity-0.8.22"), "--now", "1795690000"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("no-such-config.ini"), "--now", "1795690000"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("README.md"), "--now", "1795690000"],
-        ];
-        foreach (var e in errors) yield return GoldenCase.Of(e);
+        // Each a valid run with one more option (the value split at spaces): the errors of the check's own options.
+        foreach (var c in GoldenVerbosity.WithEach(valid,
+            "--scope sometimes", "--age-warning soon", "--age-critical 2x", "--age-warning 2d --age-critical 1d", "--missing-state maybe",
+            "--unfinished-state unknown", "--log-critical (unclosed", "--log-warning [z-a"))
+            yield return c;
+        yield return GoldenCase.Of([]);
+        yield return GoldenCase.Of(["-l", GoldenInputs.FixtureArg("duplicity-0.8.22"), "--now", "1795690000"]);
         foreach (var c in GoldenJobs.Cases(Check, "1795690000")) yield return c;
     }
 }

@@ -12,7 +12,7 @@ namespace DuplicityChecks.EndToEnd.Tests.Golden;
 /// </remarks>
 internal static class RunningGoldenCases
 {
-    public const string Check = "check_duplicity_running";
+    public const string Check = Robustness.Checks.Running;
 
     private const string PsColumns = "ps-eo-pid-ppid-user-lstart-etimes-args.txt";
 
@@ -68,24 +68,15 @@ internal static class RunningGoldenCases
     private static IEnumerable<GoldenCase> Options(string[] valid)
     {
         foreach (var c in GoldenVerbosity.CommonOptionCases(valid)) yield return c;
-        string[][] errors =
-        [
-            [.. valid, "-m", "(unclosed"],
-            [.. valid, "--expect", "sometimes"],
-            [.. valid, "--waiting-state", "maybe"],
-            [.. valid, "-w", "abc"],
-            [.. valid, "-c", "1x"],
-            [.. valid, "-w", "2h", "-c", "1h"],
-            [.. valid, "--count-warning", "many"],
-            [.. valid, "--count-critical", "@2:1"],
-            ["--ps-file", GoldenInputs.FixtureArg("no-such-ps.txt"), "--now", "1795689786"],
-            ["--ps-file", GoldenInputs.FixtureArg("README.md"), "--now", "1795689786"],
-            ["--proc-root", GoldenInputs.FixtureArg("no-such-proc"), "--now", "1795689786"],
-            ["--proc-root", "/nonexistent/proc", "--now", "1795689786"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("no-such-config.ini"), "--now", "1795689786"],
-            ["-j", "nightly", "--config", GoldenInputs.FixtureArg("README.md"), "--now", "1795689786"],
-        ];
-        foreach (var e in errors) yield return GoldenCase.Of(e);
+        // Each a valid run with one more option (the value split at spaces): the errors of the check's own options.
+        foreach (var c in GoldenVerbosity.WithEach(valid,
+            "-m (unclosed", "--expect sometimes", "--waiting-state maybe", "-w abc", "-c 1x", "-w 2h -c 1h", "--count-warning many",
+            "--count-critical @2:1"))
+            yield return c;
+        yield return GoldenCase.Of(["--ps-file", GoldenInputs.FixtureArg("no-such-ps.txt"), "--now", "1795689786"]);
+        yield return GoldenCase.Of(["--ps-file", GoldenInputs.FixtureArg("README.md"), "--now", "1795689786"]);
+        yield return GoldenCase.Of(["--proc-root", GoldenInputs.FixtureArg("no-such-proc"), "--now", "1795689786"]);
+        yield return GoldenCase.Of(["--proc-root", "/nonexistent/proc", "--now", "1795689786"]);
         foreach (var c in GoldenJobs.Cases(Check, "1795689786")) yield return c;
     }
 }
