@@ -1,4 +1,5 @@
 using System.Globalization;
+using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.EndToEnd.Tests.Golden;
 
@@ -36,7 +37,7 @@ internal static class FreshnessGoldenCases
         foreach (var listing in GoldenFixtures.CacheListings())
         {
             var step = GoldenFixtures.StepOf(listing, steps);
-            var folder = GoldenFixtures.ListedFolder(Path.Combine(DuplicityChecks.TestSupport.RepoPaths.Fixtures, listing));
+            var folder = GoldenFixtures.ListedFolder(Path.Combine(RepoPaths.Fixtures, listing));
             string[] args = ["-A", GoldenInputs.DerivedArg(GoldenFixtures.RebuiltCache(listing)), "-N", folder, "--now", Epoch(step.EndEpoch),
                 "--proc-root", GoldenInputs.DerivedArg("empty-proc"), "--listing-cache", "off"];
             foreach (var v in GoldenVerbosity.Levels) yield return GoldenCase.Of([.. args, .. v]);

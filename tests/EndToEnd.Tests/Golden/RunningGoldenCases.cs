@@ -1,3 +1,5 @@
+using DuplicityChecks.TestSupport;
+
 namespace DuplicityChecks.EndToEnd.Tests.Golden;
 
 /// <summary>
@@ -24,11 +26,12 @@ internal static class RunningGoldenCases
             foreach (var capture in new[] { PsColumns, "ps-aux.txt", "ps-eo-forest.txt", "ps-eo-pid-ppid-comm-args.txt" })
                 foreach (var v in GoldenVerbosity.Levels)
                     yield return GoldenCase.Of(["--ps-file", GoldenInputs.FixtureArg($"{snapshot}/{capture}"), "--now", now, .. v]);
-            if (Directory.Exists(Path.Combine(DuplicityChecks.TestSupport.RepoPaths.Fixtures, snapshot, "proc")))
-                foreach (var v in GoldenVerbosity.Levels)
-                    yield return GoldenCase.Of(["--proc-root", GoldenInputs.DerivedArg(GoldenFixtures.RebuiltProcRoot(snapshot)), "--now", now, .. v]);
-            if (File.Exists(Path.Combine(DuplicityChecks.TestSupport.RepoPaths.Fixtures, snapshot, "proc-locks.txt")) && Directory.Exists(Path.Combine(DuplicityChecks.TestSupport.RepoPaths.Fixtures, snapshot, "proc")))
-                yield return GoldenCase.Of("--ps-file", GoldenInputs.FixtureArg($"{snapshot}/{PsColumns}"), "--proc-root", GoldenInputs.DerivedArg(GoldenFixtures.RebuiltProcRoot(snapshot)), "--now", now, "-v");
+            if (!Directory.Exists(Path.Combine(RepoPaths.Fixtures, snapshot, "proc"))) continue;
+            var procRoot = GoldenInputs.DerivedArg(GoldenFixtures.RebuiltProcRoot(snapshot));
+            foreach (var v in GoldenVerbosity.Levels) yield return GoldenCase.Of(["--proc-root", procRoot, "--now", now, .. v]);
+            // The ps capture with the lock table of the same moment (the rebuilt root's locks).
+            if (File.Exists(Path.Combine(RepoPaths.Fixtures, snapshot, "proc-locks.txt")))
+                yield return GoldenCase.Of("--ps-file", GoldenInputs.FixtureArg($"{snapshot}/{PsColumns}"), "--proc-root", procRoot, "--now", now, "-v");
         }
         foreach (var snapshot in GoldenFixtures.ProcSnapshots())
         {
