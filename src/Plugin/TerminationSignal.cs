@@ -41,17 +41,13 @@ internal static class TerminationSignal
     {
         try
         {
-            return duplicity_checks_early_sigterm() != 0;
+            return NativeMethods.duplicity_checks_early_sigterm() != 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return false; // not linked in: a JIT build (the unit tests), where the runtime starts before any code runs
         }
     }
-
-    // Bound when the executable is linked (DirectPInvoke in checks/Directory.Build.props).
-    [DllImport("early-sigterm", EntryPoint = "duplicity_checks_early_sigterm")]
-    private static extern int duplicity_checks_early_sigterm();
 
     /// <summary>
     /// Routes SIGTERM to <paramref name="handler"/>, at once when one has already arrived. It may be called twice

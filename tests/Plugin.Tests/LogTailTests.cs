@@ -113,12 +113,12 @@ public class LogTailTests
     }
 
     [Test]
-    public void The_identity_of_an_open_file_is_its_inode()
+    public void The_identity_of_an_open_file_is_its_device_and_inode()
     {
         Append("x\n");
-        using var f = File.OpenHandle(Log);
-        var id = FileIdentityOfHandle.Of(f);
-        id.Inode.Should().BeGreaterThan(0);
-        FileIdentityOfHandle.OfPath(Log).Should().Be(id);
+        using var tail = LogTail.Open(Log, null);
+        tail.Status.Inode.Should().BeGreaterThan(0);
+        var named = FileStatus.OfName(Log)!.Value;
+        (tail.Status.Device, tail.Status.Inode).Should().Be((named.Device, named.Inode));
     }
 }
