@@ -37,17 +37,7 @@ internal static class TerminationSignal
     /// </summary>
     public static bool Arrived => Volatile.Read(ref _received) == 1 || ArrivedBeforeRuntime();
 
-    private static bool ArrivedBeforeRuntime()
-    {
-        try
-        {
-            return NativeMethods.duplicity_checks_early_sigterm() != 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false; // not linked in: a JIT build (the unit tests), where the runtime starts before any code runs
-        }
-    }
+    private static bool ArrivedBeforeRuntime() => ProcessCalls.EarlyTerminationRecorded();
 
     /// <summary>
     /// Routes SIGTERM to <paramref name="handler"/>, at once when one has already arrived. It may be called twice

@@ -5,8 +5,8 @@ namespace DuplicityChecks.Plugin;
 
 /// <summary>
 /// Processes, signals and the check's timer: what .NET's Process class cannot do (signals other than SIGKILL,
-/// adopting orphans, waiting for a child's exit apart from its pipes, a kernel timer). Typed wrappers of the
-/// declarations in <see cref="NativeMethods"/>.
+/// adopting orphans, waiting for a child's exit apart from its pipes, a kernel timer, a SIGTERM that came before
+/// the runtime). Typed wrappers of the declarations in <see cref="NativeMethods"/>.
 /// </summary>
 public static class ProcessCalls
 {
@@ -63,5 +63,21 @@ public static class ProcessCalls
         var set = setitimer(ItimerReal, in value, 0) == 0;
         error = set ? 0 : Marshal.GetLastPInvokeError();
         return set;
+    }
+
+    /// <summary>
+    /// Whether the native constructor (src/Plugin/native/early-sigterm.c) recorded a SIGTERM that came before the
+    /// runtime handled it; false in a build without it.
+    /// </summary>
+    public static bool EarlyTerminationRecorded()
+    {
+        try
+        {
+            return duplicity_checks_early_sigterm() != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false; // not linked in: a JIT build (the unit tests), where the runtime starts before any code runs
+        }
     }
 }
