@@ -15,7 +15,6 @@ namespace DuplicityChecks.Plugin;
 internal sealed class CheckWatchdog : IDisposable
 {
     private const int SigAlrm = 14; // the same number on every Linux architecture .NET runs on
-    private const int ItimerReal = 0;
 
     private const int Running = 0;
     private const int Grace = 1;
@@ -73,27 +72,10 @@ internal sealed class CheckWatchdog : IDisposable
     private static void Arm(TimeSpan after)
     {
         var micros = after <= TimeSpan.Zero ? 0 : Math.Max(1, (long)Math.Ceiling(after.TotalMicroseconds));
-        var value = new IntervalTimer { ValueSeconds = micros / 1_000_000, ValueMicroseconds = micros % 1_000_000 };
-        if (setitimer(ItimerReal, in value, IntPtr.Zero) != 0)
-            throw new InvalidOperationException($"setitimer failed (errno {Marshal.GetLastPInvokeError()})");
+        if (!ProcessCalls.SetRealTimer(micros, out var error))
+            throw new InvalidOperationException($"setitimer failed (errno {error})");
     }
 
     // The process ends right after the check; the registration stays until then so a late alarm is ignored.
     public void Dispose() => Finished();
-
-    // struct itimerval: it_interval then it_value, each a struct timeval { time_t tv_sec; suseconds_t tv_usec; },
-    // 64-bit fields on x86_64 and aarch64. The interval stays zero: one shot.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IntervalTimer
-    {
-        public long IntervalSeconds;
-        public long IntervalMicroseconds;
-        public long ValueSeconds;
-        public long ValueMicroseconds;
-    }
-
-    // DllImport rather than LibraryImport: blittable arguments need no generated marshalling, and this assembly
-    // allows no unsafe code (as FileIdentityOfHandle).
-    [DllImport("libc", EntryPoint = "setitimer", SetLastError = true)]
-    private static extern int setitimer(int which, in IntervalTimer value, IntPtr old);
 }

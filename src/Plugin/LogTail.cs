@@ -111,39 +111,46 @@ public sealed class LogTail : IDisposable
     private const int MaxUnfinishedLine = 4096;
 
     private readonly FileStream _current;
-    private readonly FileStream? _rotated;
-    private readonly long _rotatedStart;
-    private readonly long _rotatedEnd;
-    private readonly bool _rotatedNeedsNewline;
+    private readonly RotatedRest? _rotated;
 
-    private LogTail(string path, FileStream current, FileIdentityOfHandle identity, FileStatus times, long start, string fingerprint, int fingerprintLength,
-        FileStream? rotated, string? rotatedPath, long rotatedStart, long rotatedEnd, bool rotatedNeedsNewline, string explanation, string? restarted)
+    private LogTail(string path, FileStream current, FileStatus status, (string Hash, int Length) fingerprint, TailStart start)
     {
         Path = path;
         _current = current;
-        Identity = identity;
-        Times = times;
-        Length = (long)times.Size;
-        StartOffset = Math.Min(start, (long)times.Size);
-        CompleteLength = CompleteLineEnd(current, StartOffset, (long)times.Size);
-        CurrentFingerprint = fingerprint;
-        CurrentFingerprintLength = fingerprintLength;
-        _rotated = rotated;
-        RotatedPath = rotatedPath;
-        _rotatedStart = rotatedStart;
-        _rotatedEnd = rotatedEnd;
-        _rotatedNeedsNewline = rotatedNeedsNewline;
-        Explanation = explanation;
-        Restarted = restarted;
-        LastWriteUtc = times.ModifiedUtc;
+        Status = status;
+        Length = (long)status.Size;
+        StartOffset = Math.Min(start.Offset, Length);
+        CompleteLength = CompleteLineEnd(current, StartOffset, Length);
+        CurrentFingerprint = fingerprint.Hash;
+        CurrentFingerprintLength = fingerprint.Length;
+        _rotated = start.Rotated;
+        Explanation = start.Explanation;
+        Restarted = start.Restarted;
+        LastWriteUtc = status.ModifiedUtc;
+    }
+
+    /// <summary>What <see cref="Open"/> decided: where the log is read from, why, and what is read before it.</summary>
+    /// <param name="Offset">Where reading starts in the current log.</param>
+    /// <param name="Explanation">What was decided and why, for -vv.</param>
+    private sealed record TailStart(long Offset, string Explanation)
+    {
+        /// <summary>Why the log is read again from the start (see <see cref="LogTail.Restarted"/>).</summary>
+        public string? Restarted { get; init; }
+
+        /// <summary>The unread rest of the previous content, found in a rotated file.</summary>
+        public RotatedRest? Rotated { get; init; }
+    }
+
+    /// <summary>The bytes [<paramref name="Start"/>, <paramref name="End"/>) of a rotated log, and a newline after them when it lacked one.</summary>
+    private sealed record RotatedRest(FileStream Stream, string Path, long Start, long End, bool NeedsNewline)
+    {
+        public long Length => End - Start + (NeedsNewline ? 1 : 0);
     }
 
     public string Path { get; }
 
-    public FileIdentityOfHandle Identity { get; }
-
-    /// <summary>Size and times of the log when it was opened (from one fstat).</summary>
-    public FileStatus Times { get; }
+    /// <summary>Identity (device, inode), size and times of the log when it was opened (from one statx).</summary>
+    public FileStatus Status { get; }
 
     /// <summary>Size of the log when it was opened; bytes appended later are left for the next check.</summary>
     public long Length { get; }
@@ -157,7 +164,7 @@ public sealed class LogTail : IDisposable
     public DateTime LastWriteUtc { get; }
 
     /// <summary>The rotated file whose unread rest is read first, if any.</summary>
-    public string? RotatedPath { get; }
+    public string? RotatedPath => _rotated?.Path;
 
     /// <summary>What was decided and why, for -vv.</summary>
     public string Explanation { get; }
@@ -181,37 +188,37 @@ public sealed class LogTail : IDisposable
     /// <summary>No byte was added since the previous check read the log (nothing pending and nothing unfinished).</summary>
     public bool NothingNew => PendingBytes == 0 && CompleteLength == Length;
 
-    private long RotatedPrefixLength => _rotated is null ? 0 : _rotatedEnd - _rotatedStart + (_rotatedNeedsNewline ? 1 : 0);
+    private long RotatedPrefixLength => _rotated?.Length ?? 0;
 
     public static LogTail Open(string path, LogTailPosition? previous)
     {
         var current = UnlockedFile.OpenRead(path);
         try
         {
-            var identity = FileIdentityOfHandle.Of(current.SafeFileHandle);
-            var times = FileStatus.Of(current.SafeFileHandle);
-            var length = (long)times.Size;
-            var (fingerprint, fpLength) = Fingerprint(current, 0, Math.Min(length, FingerprintSize));
-            LogTail Tail(long start, string explanation, string? restarted = null, FileStream? rotated = null, string? rotatedPath = null, long rotatedStart = 0, long rotatedEnd = 0, bool needsNewline = false)
-                => new(path, current, identity, times, start, fingerprint, fpLength, rotated, rotatedPath, rotatedStart, rotatedEnd, needsNewline, explanation, restarted);
+            var status = FileStatus.Of(current.SafeFileHandle);
+            var length = (long)status.Size;
+            var fingerprint = Fingerprint(current, 0, Math.Min(length, FingerprintSize));
+            LogTail Tail(TailStart start) => new(path, current, status, fingerprint, start);
 
-            if (previous is null) return Tail(0, "no saved position: reading the whole log");
+            if (previous is null) return Tail(new(0, "no saved position: reading the whole log"));
 
-            var sameFile = identity.Device == previous.Device && identity.Inode == previous.Inode;
-            var change = sameFile ? ChangeSince(current, length, times, previous) : "rotated (new inode)";
+            var sameFile = IsFileOf(status, previous);
+            var change = sameFile ? ChangeSince(current, length, status, previous) : "rotated (new inode)";
             if (change is null)
-                return Tail(previous.Offset, length == previous.Offset ? $"nothing new since byte {previous.Offset}" : $"continuing at byte {previous.Offset}");
+                return Tail(new(previous.Offset, length == previous.Offset ? $"nothing new since byte {previous.Offset}" : $"continuing at byte {previous.Offset}"));
 
             // The log is not the file we read last time (renamed away) or not the same content (truncated,
             // rewritten). Find where the old content went so that its unread rest is not lost.
             var (rotated, rotatedPath) = FindPrevious(path, previous, byInode: !sameFile);
             var restarted = sameFile ? $"{path} was {change} since the last check: read again from the start" : null;
             if (rotated is null)
-                return Tail(0, $"{change}; the previous content was not found beside it: reading the log from the start", restarted);
+                return Tail(new(0, $"{change}; the previous content was not found beside it: reading the log from the start") { Restarted = restarted });
             var rotatedEnd = rotated.Length;
             var needsNewline = rotatedEnd > previous.Offset && LastByte(rotated, rotatedEnd) != (byte)'\n';
-            return Tail(0, $"{change}; reading the rest of {rotatedPath} from byte {previous.Offset}, then the log from the start",
-                null, rotated, rotatedPath, previous.Offset, rotatedEnd, needsNewline);
+            return Tail(new(0, $"{change}; reading the rest of {rotatedPath} from byte {previous.Offset}, then the log from the start")
+            {
+                Rotated = new RotatedRest(rotated, rotatedPath!, previous.Offset, rotatedEnd, needsNewline),
+            });
         }
         catch
         {
@@ -220,15 +227,22 @@ public sealed class LogTail : IDisposable
         }
     }
 
+    /// <summary>
+    /// The file a saved position was taken from: same inode, and the device as saved (st_dev, as the state files
+    /// have always held it).
+    /// </summary>
+    private static bool IsFileOf(FileStatus status, LogTailPosition position)
+        => status.StatDevice == position.Device && status.Inode == position.Inode;
+
     /// <summary>How the same file changed other than by appending, or null when it only grew (or did not change).</summary>
-    private static string? ChangeSince(FileStream file, long length, FileStatus times, LogTailPosition previous)
+    private static string? ChangeSince(FileStream file, long length, FileStatus status, LogTailPosition previous)
     {
         if (length < previous.Offset) return "truncated (copytruncate or emptied)";
         if (previous.Size is { } size && length < size) return $"truncated (shorter than the {size} bytes seen last time)";
         if (!SameStart(file, length, previous)) return "rewritten (other first bytes)";
         if (!SameBeforeOffset(file, previous)) return $"rewritten in place (other bytes before byte {previous.Offset})";
         // Appending moves ctime too, but then the size grows; the same size with a new ctime is a change in place.
-        if (previous.Size == length && previous.ChangedNs is { } changed && changed != times.ChangedNs) return "rewritten in place (changed without growing)";
+        if (previous.Size == length && previous.ChangedNs is { } changed && changed != status.ChangedNs) return "rewritten in place (changed without growing)";
         return null;
     }
 
@@ -259,12 +273,12 @@ public sealed class LogTail : IDisposable
         if (offset > CompleteLength) offset = CompleteLength;
         var beforeLength = (int)Math.Min(offset, FingerprintSize);
         var (before, _) = Fingerprint(_current, offset - beforeLength, beforeLength);
-        return new LogTailPosition(Identity.Device, Identity.Inode, offset, CurrentFingerprint, CurrentFingerprintLength)
+        return new LogTailPosition(Status.StatDevice, Status.Inode, offset, CurrentFingerprint, CurrentFingerprintLength)
         {
             BeforeOffset = before,
             BeforeOffsetLength = beforeLength,
             Size = Length,
-            ChangedNs = Times.ChangedNs,
+            ChangedNs = Status.ChangedNs,
         };
     }
 
@@ -336,9 +350,8 @@ public sealed class LogTail : IDisposable
             try
             {
                 s = UnlockedFile.OpenRead(candidate);
-                var id = FileIdentityOfHandle.Of(s.SafeFileHandle);
                 var matches = byInode
-                    ? id.Device == previous.Device && id.Inode == previous.Inode && s.Length >= previous.Offset
+                    ? IsFileOf(FileStatus.Of(s.SafeFileHandle), previous) && s.Length >= previous.Offset
                     : s.Length >= previous.Offset && SameStart(s, s.Length, previous) && SameBeforeOffset(s, previous);
                 if (matches) return (s, candidate);
             }
@@ -356,7 +369,7 @@ public sealed class LogTail : IDisposable
     public void Dispose()
     {
         _current.Dispose();
-        _rotated?.Dispose();
+        _rotated?.Stream.Dispose();
     }
 
     /// <summary>Read-only, forward-only view of the pending bytes.</summary>
@@ -372,8 +385,8 @@ public sealed class LogTail : IDisposable
         {
             _tail = tail;
             _end = end;
-            _rotatedPos = tail._rotatedStart;
-            _newlineGiven = !tail._rotatedNeedsNewline;
+            _rotatedPos = tail._rotated?.Start ?? 0;
+            _newlineGiven = tail._rotated is not { NeedsNewline: true };
             _currentPos = tail.StartOffset;
         }
 
@@ -381,13 +394,13 @@ public sealed class LogTail : IDisposable
         {
             if (buffer.Length == 0) return 0;
             int n;
-            if (_tail._rotated is { } rotated && _rotatedPos < _tail._rotatedEnd)
+            if (_tail._rotated is { } rotated && _rotatedPos < rotated.End)
             {
-                rotated.Position = _rotatedPos;
-                n = rotated.Read(buffer[..(int)Math.Min(buffer.Length, _tail._rotatedEnd - _rotatedPos)]);
+                rotated.Stream.Position = _rotatedPos;
+                n = rotated.Stream.Read(buffer[..(int)Math.Min(buffer.Length, rotated.End - _rotatedPos)]);
                 if (n == 0)
                 {
-                    _rotatedPos = _tail._rotatedEnd; // shrank under us: go on with the log
+                    _rotatedPos = rotated.End; // shrank under us: go on with the log
                     return Read(buffer);
                 }
                 _rotatedPos += n;

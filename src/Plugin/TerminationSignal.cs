@@ -37,21 +37,7 @@ internal static class TerminationSignal
     /// </summary>
     public static bool Arrived => Volatile.Read(ref _received) == 1 || ArrivedBeforeRuntime();
 
-    private static bool ArrivedBeforeRuntime()
-    {
-        try
-        {
-            return duplicity_checks_early_sigterm() != 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false; // not linked in: a JIT build (the unit tests), where the runtime starts before any code runs
-        }
-    }
-
-    // Bound when the executable is linked (DirectPInvoke in checks/Directory.Build.props).
-    [DllImport("early-sigterm", EntryPoint = "duplicity_checks_early_sigterm")]
-    private static extern int duplicity_checks_early_sigterm();
+    private static bool ArrivedBeforeRuntime() => ProcessCalls.EarlyTerminationRecorded();
 
     /// <summary>
     /// Routes SIGTERM to <paramref name="handler"/>, at once when one has already arrived. It may be called twice

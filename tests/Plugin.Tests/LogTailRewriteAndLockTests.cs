@@ -129,7 +129,7 @@ public class LogTailRewriteAndLockTests
         // FileShare.None: .NET takes flock(LOCK_EX) on the descriptor, as flock(1) around a backup job does.
         using var holder = new FileStream(Log, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         Check().Text.Should().Be("line\n");
-        FileIdentityOfHandle.OfPath(Log).Should().NotBeNull();
+        using (var handle = UnlockedFile.OpenHandle(Log)) FileStatus.Of(handle).IsRegularFile.Should().BeTrue();
         using var plain = UnlockedFile.OpenRead(Log);
         plain.ReadByte().Should().Be('l');
     }

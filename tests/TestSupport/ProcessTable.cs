@@ -1,9 +1,7 @@
-using System.Runtime.InteropServices;
-
 namespace DuplicityChecks.TestSupport;
 
 /// <summary>What tests need of the live /proc: find processes by command line or parent, send signals.</summary>
-public static partial class ProcessTable
+public static class ProcessTable
 {
     public static IEnumerable<int> Pids() => Directory.EnumerateDirectories("/proc")
         .Select(System.IO.Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture));
@@ -37,8 +35,5 @@ public static partial class ProcessTable
 
     public static IReadOnlyList<int> ChildrenOf(int pid) => Pids().Where(p => ParentOf(p) == pid).ToList();
 
-    public static void Signal(int pid, int signal) => _ = kill(pid, signal);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
+    public static void Signal(int pid, int signal) => _ = TestNativeMethods.Kill(pid, signal);
 }

@@ -48,7 +48,7 @@ public sealed class TrapTree : IDisposable
     /// <summary>Gives <paramref name="path"/> (a link itself, not its target) to the unprivileged user.</summary>
     public static void Chown(string path)
     {
-        if (lchown(path, Unprivileged.Uid, Unprivileged.Gid) != 0) throw new IOException($"lchown {path}: errno {Marshal.GetLastPInvokeError()}");
+        if (TestNativeMethods.Lchown(path, Unprivileged.Uid, Unprivileged.Gid) != 0) throw new IOException($"lchown {path}: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>A symbolic link in the state directory, planted by its owner.</summary>
@@ -60,7 +60,7 @@ public sealed class TrapTree : IDisposable
         return link;
     }
 
-    public static int Owner(string path) => statx(-100, path, 0x100, 0x8, out var b) == 0 ? (int)b.Uid : -1;
+    public static int Owner(string path) => TestNativeMethods.OwnerOf(path);
 
     /// <summary>Every entry of the state directory with its owner, links not followed.</summary>
     public IReadOnlyList<string> Entries() =>
@@ -68,13 +68,13 @@ public sealed class TrapTree : IDisposable
 
     public static void MakeFifo(string path)
     {
-        if (mkfifo(path, 0x1A4) != 0) throw new IOException($"mkfifo {path}: errno {Marshal.GetLastPInvokeError()}");
+        if (TestNativeMethods.Mkfifo(path, 0x1A4) != 0) throw new IOException($"mkfifo {path}: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>A character device like /dev/zero (1, 5).</summary>
     public static void MakeZeroDevice(string path)
     {
-        if (mknod(path, 0x2000 | 0x1A4, (1UL << 8) | 5) != 0) throw new IOException($"mknod {path}: errno {Marshal.GetLastPInvokeError()}");
+        if (TestNativeMethods.Mknod(path, 0x2000 | 0x1A4, (1UL << 8) | 5) != 0) throw new IOException($"mknod {path}: errno {Marshal.GetLastPInvokeError()}");
     }
 
     public void Dispose()
@@ -91,26 +91,4 @@ public sealed class TrapTree : IDisposable
         }
         return null;
     }
-
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
-    private struct StatxBuffer
-    {
-        public uint Mask;
-        public uint BlockSize;
-        public ulong Attributes;
-        public uint Links;
-        public uint Uid;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int lchown(string path, int uid, int gid);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mkfifo(string path, uint mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mknod(string path, uint mode, ulong device);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int statx(int dirfd, string path, int flags, uint mask, out StatxBuffer buffer);
 }

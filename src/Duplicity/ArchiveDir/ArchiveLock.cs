@@ -1,5 +1,6 @@
 using DuplicityChecks.Duplicity.Locks;
 using DuplicityChecks.Duplicity.Model;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.ArchiveDir;
 
@@ -15,9 +16,9 @@ public static class ArchiveLock
     public static LockHolder? Holder(string backupDirectory, string procRoot = "/proc", IReadOnlyList<ProcLockEntry>? locks = null)
     {
         var path = Path.Combine(backupDirectory, ArchiveDirListing.LockFileName);
-        if (FileIdentity.Of(path) is not { } id) return null;
+        if (FileStatus.OfName(path) is not { } id) return null;
         locks ??= ProcLocks.Read(procRoot);
-        if (ProcLocks.HolderOf(locks, id.Inode, (id.Major, id.Minor)) is not { } pid) return null;
+        if (ProcLocks.HolderOf(locks, id) is not { } pid) return null;
         return new LockHolder(pid, path, ProcessDetails.StartTime(procRoot, pid), ProcessDetails.CommandLine(procRoot, pid));
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using DuplicityChecks.Duplicity.Processes;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Live;
 
@@ -16,16 +16,13 @@ namespace DuplicityChecks.Duplicity.Live;
 /// its control socket) and, when still there a moment later, SIGKILL, which no stand-in can ignore; the orphans
 /// that became our children are reaped.
 /// </summary>
-internal static partial class OrphanReaper
+internal static class OrphanReaper
 {
     /// <summary>Set in duplicity's environment; inherited by all it starts (except through sudo, which resets it).</summary>
     public const string MarkerVariable = "DUPLICITY_CHECKS_RUN";
 
-    private const int PrSetChildSubreaper = 36;
     private const int SigTerm = 15;
     private const int SigKill = 9;
-    private const int WNoHang = 1;
-    private const int NotPermitted = 1; // EPERM
     private const int EnvironBytes = 256 * 1024;
     private static readonly TimeSpan TermGrace = TimeSpan.FromMilliseconds(300);
     private static int _subreaper;
@@ -33,7 +30,7 @@ internal static partial class OrphanReaper
     /// <summary>Once per process, before the first child is started.</summary>
     public static void BecomeSubreaper()
     {
-        if (Interlocked.Exchange(ref _subreaper, 1) == 0) _ = prctl(PrSetChildSubreaper, 1, 0, 0, 0);
+        if (Interlocked.Exchange(ref _subreaper, 1) == 0) ProcessCalls.BecomeChildSubreaper();
     }
 
     /// <summary>
@@ -81,13 +78,13 @@ internal static partial class OrphanReaper
     public static void ReapAdopted(string procRoot, int self, RunIdentity run)
     {
         foreach (var p in Processes(procRoot).Where(p => p.ParentPid == self && p.State == 'Z' && p.Pid != run.ProcessId))
-            _ = waitpid(p.Pid, out _, WNoHang);
+            ProcessCalls.ReapIfExited(p.Pid);
     }
 
     private static bool Signal(int pid, int signal, HashSet<int> denied)
     {
-        if (kill(pid, signal) == 0) return true;
-        if (Marshal.GetLastPInvokeError() == NotPermitted) denied.Add(pid);
+        if (ProcessCalls.Signal(pid, signal, out var error)) return true;
+        if (error == ProcessCalls.NotPermitted) denied.Add(pid);
         return false;
     }
 
@@ -148,15 +145,6 @@ internal static partial class OrphanReaper
         }
         return result;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int waitpid(int pid, out int status, int options);
 }
 
 /// <summary>

@@ -49,6 +49,10 @@ public static class ProcLocks
         }
     }
 
+    /// <summary>The PID holding a POSIX lock on <paramref name="file"/> (its inode on its device, major and minor compared exactly), or null.</summary>
+    public static int? HolderOf(IReadOnlyList<ProcLockEntry> locks, FileStatus file)
+        => HolderOf(locks, file.Inode, (file.DeviceMajor, file.DeviceMinor));
+
     /// <summary>The PID holding a POSIX lock on the file with this inode (and device, when known), or null.</summary>
     public static int? HolderOf(IReadOnlyList<ProcLockEntry> locks, ulong inode, (uint Major, uint Minor)? device = null)
     {

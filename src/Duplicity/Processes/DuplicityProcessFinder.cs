@@ -1,4 +1,5 @@
 using DuplicityChecks.Duplicity.Locks;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Processes;
 
@@ -15,8 +16,8 @@ public sealed record FinderSeams
 {
     public static readonly FinderSeams Default = new();
 
-    /// <summary>Device and inode of a path (lstat); null when it does not exist or cannot be seen.</summary>
-    public Func<string, (ulong Inode, uint Major, uint Minor)?> FileIdentity { get; init; } = Locks.FileIdentity.Of;
+    /// <summary>What a path names (lstat: its device and inode); null when it does not exist or cannot be seen.</summary>
+    public Func<string, FileStatus?> FileIdentity { get; init; } = FileStatus.OfName;
 
     public UserDirectory Users { get; init; } = new();
 }
@@ -69,7 +70,7 @@ public static class DuplicityProcessFinder
 
         int? filterHolder = null;
         if (filter.LockFile is { } lockFile && locks is not null && seams.FileIdentity(lockFile) is { } id)
-            filterHolder = ProcLocks.HolderOf(locks, id.Inode, (id.Major, id.Minor));
+            filterHolder = ProcLocks.HolderOf(locks, id);
         return new DuplicityProcessScan(instances, source.Description, locks is not null, filter.LockFile, filterHolder);
     }
 
@@ -133,7 +134,7 @@ public static class DuplicityProcessFinder
                 : new LockStatus(LockState.HoldsUnverified, null, p.Pid, own.Inode);
         if (seams.FileIdentity(lockFile) is { } id)
         {
-            var holder = ProcLocks.HolderOf(locks, id.Inode, (id.Major, id.Minor));
+            var holder = ProcLocks.HolderOf(locks, id);
             if (holder == p.Pid) return new LockStatus(LockState.Holds, lockFile, holder, id.Inode);
             if (holder is not null) return new LockStatus(LockState.HeldByOther, lockFile, holder, id.Inode);
             return new LockStatus(LockState.NotHeld, lockFile);

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Text;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Processes;
 
@@ -8,14 +8,11 @@ namespace DuplicityChecks.Duplicity.Processes;
 /// file the process table reads goes through here (ProcFiles.ReadBytes too). It reads one cmdline per
 /// process (~120 on a small server, thousands on a big one); <see cref="File.OpenHandle(string, FileMode, FileAccess, FileShare, FileOptions, long)"/>
 /// adds an fstat, a shared flock and its release and a SafeFileHandle to each, and the path was a string: two thirds
-/// of the process-table scan's profile (packaging/docs/benchmarks.md #24). Paths are built as bytes in one buffer.
+/// of the process-table scan's profile (packaging/docs/benchmarks.md #24). Paths are built as bytes in one buffer
+/// (the calls: <see cref="DirectoryCalls.OpenReadOnly"/>, <see cref="DirectoryCalls.Read(int, Span{byte})"/>).
 /// </summary>
-internal static partial class RawFileRead
+internal static class RawFileRead
 {
-    private const int ReadOnly = 0;           // O_RDONLY
-    private const int CloseOnExec = 0x80000;  // O_CLOEXEC (02000000): the same on x86_64 and aarch64
-    private const int Interrupted = 4;        // EINTR
-
     /// <summary>
     /// Writes the NUL-terminated path <c>ROOT/PID/NAME</c> into <paramref name="destination"/> and returns its
     /// length without the NUL. <paramref name="root"/> is UTF-8 without NUL (see <see cref="RootBytes"/>).
@@ -54,14 +51,14 @@ internal static partial class RawFileRead
     public static int ReadInto(ReadOnlySpan<byte> path, Span<byte> buffer, out bool full)
     {
         full = false;
-        var fd = Open(path);
+        var fd = DirectoryCalls.OpenReadOnly(path);
         if (fd < 0) return -1;
         try
         {
             var length = 0;
             while (length < buffer.Length)
             {
-                var n = Read(fd, buffer[length..]);
+                var n = DirectoryCalls.Read(fd, buffer[length..]);
                 if (n < 0) return -1;
                 if (n == 0) return length;
                 length += n;
@@ -71,7 +68,7 @@ internal static partial class RawFileRead
         }
         finally
         {
-            Close(fd);
+            DirectoryCalls.Close(fd);
         }
     }
 
@@ -83,7 +80,7 @@ internal static partial class RawFileRead
     public static byte[]? ReadBytes(ReadOnlySpan<byte> path, int maxBytes, out bool truncated)
     {
         truncated = false;
-        var fd = Open(path);
+        var fd = DirectoryCalls.OpenReadOnly(path);
         if (fd < 0) return null;
         try
         {
@@ -96,7 +93,7 @@ internal static partial class RawFileRead
                     if (buffer.Length > maxBytes) break;
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 4, maxBytes + 1));
                 }
-                var n = Read(fd, buffer.AsSpan(length));
+                var n = DirectoryCalls.Read(fd, buffer.AsSpan(length));
                 if (n < 0) return null;
                 if (n == 0) break;
                 length += n;
@@ -110,38 +107,9 @@ internal static partial class RawFileRead
         }
         finally
         {
-            Close(fd);
+            DirectoryCalls.Close(fd);
         }
     }
-
-    private static unsafe int Open(ReadOnlySpan<byte> path)
-    {
-        if (path.IndexOf((byte)0) < 0) throw new ArgumentException("the path must end with a NUL byte", nameof(path));
-        int fd;
-        fixed (byte* p = path)
-        {
-            do fd = open(p, ReadOnly | CloseOnExec, 0);
-            while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
-        }
-        return fd;
-    }
-
-    // Bytes read (0 at end of file), or -1 on an error other than an interruption.
-    private static unsafe int Read(int fd, Span<byte> into)
-    {
-        fixed (byte* b = into)
-        {
-            while (true)
-            {
-                var n = read(fd, b, into.Length);
-                if (n >= 0) return (int)n;
-                if (Marshal.GetLastPInvokeError() != Interrupted) return -1;
-            }
-        }
-    }
-
-    // A read-only descriptor: close reports nothing worth acting on (and is never retried on Linux).
-    private static void Close(int fd) => close(fd);
 
     private static bool Append(ReadOnlySpan<byte> part, Span<byte> destination, ref int at)
     {
@@ -149,15 +117,4 @@ internal static partial class RawFileRead
         at += part.Length;
         return true;
     }
-
-    // open(2) is variadic (its mode is read only with O_CREAT); on x86_64 and aarch64 Linux a variadic integer is
-    // passed as a fixed one, so declaring the mode keeps the call well-formed.
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static unsafe partial int open(byte* path, int flags, uint mode);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int close(int fd);
 }

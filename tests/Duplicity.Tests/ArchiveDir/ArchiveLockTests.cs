@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using CliWrap;
 using DuplicityChecks.Duplicity.ArchiveDir;
 using DuplicityChecks.Duplicity.Locks;
+using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.ArchiveDir;
@@ -22,8 +23,8 @@ public partial class ArchiveLockTests
     /// <summary>/proc/locks text with the recorded POSIX line moved onto <paramref name="lockFile"/>'s real inode and device.</summary>
     internal static string RepointedLocks(string recorded, string lockFile)
     {
-        var id = FileIdentity.Of(lockFile) ?? throw new InvalidOperationException("no lockfile");
-        var dev = string.Create(CultureInfo.InvariantCulture, $"{id.Major:x2}:{id.Minor:x2}");
+        var id = FileStatus.OfName(lockFile) ?? throw new InvalidOperationException("no lockfile");
+        var dev = string.Create(CultureInfo.InvariantCulture, $"{id.DeviceMajor:x2}:{id.DeviceMinor:x2}");
         return PosixLockLine().Replace(recorded, m => m.Value.Replace($"{m.Groups["dev"].Value}:{m.Groups["ino"].Value}", $"{dev}:{id.Inode}", StringComparison.Ordinal));
     }
 
@@ -79,11 +80,27 @@ public partial class ArchiveLockTests
         using var tree = new TempTree();
         var dir = tree.Dir("cache", "n");
         var lockFile = tree.File_("cache/n/lockfile");
-        var id = FileIdentity.Of(lockFile)!.Value;
-        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 99 {id.Major + 1:x2}:{id.Minor:x2}:{id.Inode} 0 EOF\n"));
+        var id = FileStatus.OfName(lockFile)!.Value;
+        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 99 {id.DeviceMajor + 1:x2}:{id.DeviceMinor:x2}:{id.Inode} 0 EOF\n"));
         ArchiveDirScanner.ScanFolder(dir, procRoot: tree.ProcRoot).Collection.Lock.Should().BeNull();
-        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: FLOCK  ADVISORY  WRITE 99 {id.Major:x2}:{id.Minor:x2}:{id.Inode} 0 EOF\n"));
+        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 99 {id.DeviceMajor:x2}:{id.DeviceMinor + 1:x2}:{id.Inode} 0 EOF\n"));
+        ArchiveDirScanner.ScanFolder(dir, procRoot: tree.ProcRoot).Collection.Lock.Should().BeNull("the minor number differs");
+        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 99 {id.DeviceMajor:x2}:{id.DeviceMinor:x2}:{id.Inode} 0 EOF\n"));
+        ArchiveDirScanner.ScanFolder(dir, procRoot: tree.ProcRoot).Collection.Lock!.Pid.Should().Be(99, "the same device and inode: the holder");
+        File.WriteAllText(Path.Combine(tree.ProcRoot, "locks"), string.Create(CultureInfo.InvariantCulture, $"1: FLOCK  ADVISORY  WRITE 99 {id.DeviceMajor:x2}:{id.DeviceMinor:x2}:{id.Inode} 0 EOF\n"));
         ArchiveDirScanner.ScanFolder(dir, procRoot: tree.ProcRoot).Collection.Lock.Should().BeNull("duplicity's lock is POSIX (lockf), a flock is someone else");
+    }
+
+    [TestCase(0xfeu, 0x00u, "fe:00")]
+    [TestCase(259u, 0x10001u, "103:10001")]                 // an NVMe partition: a minor past 255
+    [TestCase(0xfffu + 1, 0xfffffu + 1, "1000:100000")]     // past the 12-bit major and 20-bit minor of the old dev_t
+    public void A_lockfile_is_matched_by_its_major_and_minor_as_proc_locks_prints_them(uint major, uint minor, string printed)
+    {
+        var lockFile = new FileStatus(Mode: 0x8180, Owner: 0, Size: 0, Inode: 1097871, Links: 1, Device: ((ulong)major << 32) | minor);
+        ProcLocks.HolderOf(ProcLocks.Parse([$"1: POSIX  ADVISORY  WRITE 18702 {printed}:1097871 0 EOF"]), lockFile).Should().Be(18702);
+        ProcLocks.HolderOf(ProcLocks.Parse([$"1: POSIX  ADVISORY  WRITE 18702 {printed}:1097872 0 EOF"]), lockFile).Should().BeNull("another inode");
+        ProcLocks.HolderOf(ProcLocks.Parse([string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 18702 {major:x}:{minor + 1:x}:1097871 0 EOF")]), lockFile).Should().BeNull("another minor");
+        ProcLocks.HolderOf(ProcLocks.Parse([string.Create(CultureInfo.InvariantCulture, $"1: POSIX  ADVISORY  WRITE 18702 {major + 1:x}:{minor:x}:1097871 0 EOF")]), lockFile).Should().BeNull("another major");
     }
 
     private static IEnumerable<string> HoldingSnapshots() => ["01-duplicity-started-holds-lock", "02-child-gpg", "03-mid-backup"];

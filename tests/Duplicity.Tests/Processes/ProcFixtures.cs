@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DuplicityChecks.Duplicity.Processes;
+using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
 
 namespace DuplicityChecks.Duplicity.Tests.Processes;
@@ -23,17 +24,25 @@ internal static class ProcFixtures
         => JsonDocument.Parse(File.ReadAllText(Path.Combine(Live, "facts.json"))).RootElement.GetProperty(snapshot);
 
     /// <summary>The recorded lockfile identities ("inode device maj:min path", device as the decimal st_dev) as a FileIdentity seam.</summary>
-    public static Func<string, (ulong Inode, uint Major, uint Minor)?> LockfileIdentities(string snapshotDir)
+    public static Func<string, FileStatus?> LockfileIdentities(string snapshotDir)
     {
-        var map = new Dictionary<string, (ulong, uint, uint)>();
+        var map = new Dictionary<string, FileStatus>();
         foreach (var line in File.ReadLines(Path.Combine(snapshotDir, "lockfile-inodes.txt")))
         {
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length < 4) continue;
             var dev = ulong.Parse(parts[1], CultureInfo.InvariantCulture);
-            map[parts[3]] = (ulong.Parse(parts[0], CultureInfo.InvariantCulture), (uint)((dev >> 8) & 0xfff), (uint)(dev & 0xff));
+            map[parts[3]] = LockFile(ulong.Parse(parts[0], CultureInfo.InvariantCulture), dev);
         }
         return path => map.TryGetValue(path, out var id) ? id : null;
+    }
+
+    /// <summary>A recorded lockfile as the finder sees it: its inode, and its device from the st_dev it was recorded as (glibc's major and minor).</summary>
+    public static FileStatus LockFile(ulong inode, ulong statDevice)
+    {
+        var major = (uint)(((statDevice >> 8) & 0xfff) | ((statDevice >> 32) & 0xfffff000));
+        var minor = (uint)((statDevice & 0xff) | ((statDevice >> 12) & 0xffffff00));
+        return new FileStatus(Mode: 0x8180, Owner: 0, Size: 0, Inode: inode, Links: 1, Device: ((ulong)major << 32) | minor);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DuplicityChecks.Duplicity.Processes;
+using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Tests.Processes;
 
@@ -22,13 +23,13 @@ public partial class PsDuringBackupFixtureTests
     private static string Snapshot(string name) => Path.Combine(ProcFixtures.PsDuringBackup, name);
 
     /// <summary>lockfile-inode.txt holds "device(hex)=fe00 inode=1130499" while the lockfile exists.</summary>
-    private static Func<string, (ulong Inode, uint Major, uint Minor)?> Identity(string snapshot)
+    private static Func<string, FileStatus?> Identity(string snapshot)
     {
         var m = StatLine().Match(File.ReadAllText(Path.Combine(Snapshot(snapshot), "lockfile-inode.txt")));
         if (!m.Success) return _ => null;
         var dev = uint.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         var inode = ulong.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        return path => path == LockFile ? (inode, (dev >> 8) & 0xfff, dev & 0xff) : null;
+        return path => path == LockFile ? ProcFixtures.LockFile(inode, dev) : null;
     }
 
     [GeneratedRegex(@"device\(hex\)=([0-9a-f]+) inode=(\d+)")]

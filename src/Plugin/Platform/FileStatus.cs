@@ -6,7 +6,11 @@ namespace DuplicityChecks.Plugin;
 /// What an open file or a directory entry is: its type and permission bits, owner, size, identity (device, inode),
 /// links, modification and status-change time; from one statx, so that the fields belong together (a log tail
 /// compares size and ctime with the previous check's; a write landing between two calls would split them).
+/// It is the one file identity of the checks: <see cref="Device"/> and <see cref="Inode"/> tell a rotated log from
+/// the same log grown (saved as <see cref="StatDevice"/>), and a lockfile's entry in /proc/locks
+/// (<see cref="DeviceMajor"/>, <see cref="DeviceMinor"/>).
 /// </summary>
+/// <param name="Device">The device as statx gives it: major in the high 32 bits, minor in the low 32 bits.</param>
 public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulong Inode, uint Links, ulong Device = 0,
     long ModifiedSeconds = 0, uint ModifiedNanoseconds = 0, long ChangedSeconds = 0, uint ChangedNanoseconds = 0, bool HasTimes = false)
 {
@@ -19,6 +23,20 @@ public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulon
     private const uint SymbolicLink = 0xA000;
     private const uint Needed = 0x1 | 0x2 | 0x8 | 0x200; // TYPE, MODE, UID, SIZE
     private const uint TimesAndInode = 0x40 | 0x80 | 0x100; // MTIME, CTIME, INO: not every file system has them
+
+    public uint DeviceMajor => (uint)(Device >> 32);
+
+    public uint DeviceMinor => (uint)Device;
+
+    /// <summary>
+    /// The device as stat(2) reports st_dev (glibc's dev_t: makedev of major and minor), the number a saved log
+    /// position holds: the state files written while the identity came from fstat stay valid.
+    /// </summary>
+    public ulong StatDevice => StatDeviceOf(DeviceMajor, DeviceMinor);
+
+    /// <summary>glibc's makedev (sys/sysmacros.h): major bits 0-11 at 8, 12-31 at 44; minor bits 0-7 at 0, 8-31 at 20.</summary>
+    public static ulong StatDeviceOf(uint major, uint minor)
+        => ((ulong)(major & 0xfff) << 8) | ((ulong)(major & 0xfffff000) << 32) | (minor & 0xffu) | ((ulong)(minor & 0xffffff00) << 12);
 
     public bool IsRegularFile => (Mode & TypeMask) == Regular;
 
@@ -75,7 +93,11 @@ public readonly record struct FileStatus(uint Mode, uint Owner, ulong Size, ulon
         }
     }
 
-    internal static FileStatus? From(in DirectoryCalls.StatxBuffer b)
+    /// <summary>What <paramref name="path"/> names, a link itself not followed (lstat); null when it cannot be seen.</summary>
+    public static FileStatus? OfName(string path)
+        => path.Contains('\0') ? null : DirectoryCalls.StatusAt(DirectoryCalls.WorkingDirectory, path);
+
+    internal static FileStatus? From(in NativeMethods.StatxBuffer b)
         => (b.Mask & Needed) == Needed
             ? new FileStatus(b.Mode, b.Uid, b.Size, b.Inode, b.Links, ((ulong)b.DeviceMajor << 32) | b.DeviceMinor,
                 b.ModifiedSec, b.ModifiedNsec, b.ChangedSec, b.ChangedNsec, (b.Mask & TimesAndInode) == TimesAndInode)

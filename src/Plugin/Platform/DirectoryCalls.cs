@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using static DuplicityChecks.Plugin.NativeMethods;
 
 namespace DuplicityChecks.Plugin;
 
@@ -8,8 +9,9 @@ namespace DuplicityChecks.Plugin;
 /// on a descriptor) and the few that go with them (read, write, fsync, flock, close, geteuid, getrandom). .NET opens
 /// files by path only, following every link on the way, and takes an advisory lock on every file it opens; a state
 /// directory that another user can write, a job file's path and a log that a wrapper locks need each name resolved
-/// in the directory that was checked, without following a planted link and without a lock. The one place these
-/// calls are bound (the state dir, the job file walk, the lock-free reads, the manifests).
+/// in the directory that was checked, without following a planted link and without a lock. The
+/// typed wrappers of these calls (the state dir, the job file walk, the lock-free reads, the manifests, the /proc
+/// reads of the process table); the declarations are in <see cref="NativeMethods"/>.
 /// </summary>
 public static class DirectoryCalls
 {
@@ -59,23 +61,23 @@ public static class DirectoryCalls
     {
         var native = Native(name);
         int fd;
-        do fd = openat(directory < 0 ? WorkingDirectory : directory, ref native[0], flags, mode);
+        do fd = openat(directory < 0 ? WorkingDirectory : directory, in native[0], flags, mode);
         while (fd < 0 && LastError == Interrupted);
         return fd;
     }
 
-    public static int MakeDirectoryAt(int directory, string name, int mode) => mkdirat(directory, ref Native(name)[0], mode);
+    public static int MakeDirectoryAt(int directory, string name, int mode) => mkdirat(directory, in Native(name)[0], mode);
 
-    public static int RenameAt(int directory, string from, string to) => renameat(directory, ref Native(from)[0], directory, ref Native(to)[0]);
+    public static int RenameAt(int directory, string from, string to) => renameat(directory, in Native(from)[0], directory, in Native(to)[0]);
 
-    public static int UnlinkAt(int directory, string name) => unlinkat(directory, ref Native(name)[0], 0);
+    public static int UnlinkAt(int directory, string name) => unlinkat(directory, in Native(name)[0], 0);
 
     /// <summary>The target of the symbolic link <paramref name="name"/> in <paramref name="directory"/>, or null. An empty
     /// name reads the link that <paramref name="directory"/> itself is (an O_PATH|O_NOFOLLOW handle on a link).</summary>
     public static string? ReadLinkAt(int directory, string name)
     {
         var buffer = new byte[4097];
-        var n = readlinkat(directory, ref Native(name)[0], ref buffer[0], buffer.Length);
+        var n = readlinkat(directory, in Native(name)[0], ref buffer[0], buffer.Length);
         return n <= 0 || n >= buffer.Length ? null : Encoding.UTF8.GetString(buffer, 0, (int)n);
     }
 
@@ -83,24 +85,41 @@ public static class DirectoryCalls
     public static FileStatus? StatusOf(int fd)
     {
         byte empty = 0;
-        return statx(fd, ref empty, AtEmptyPath, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+        return statx(fd, in empty, AtEmptyPath, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
     }
 
     /// <summary>What <paramref name="path"/> leads to, following links (a folder given by the user may be a link).</summary>
     public static FileStatus? StatusFollowingLinks(string path)
-        => statx(WorkingDirectory, ref Native(path)[0], 0, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+        => statx(WorkingDirectory, in Native(path)[0], 0, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
 
     /// <summary>What <paramref name="name"/> in <paramref name="directory"/> is, not following a link.</summary>
     public static FileStatus? StatusAt(int directory, string name)
-        => statx(directory, ref Native(name)[0], AtSymlinkNoFollow, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+        => statx(directory, in Native(name)[0], AtSymlinkNoFollow, StatxWanted, out var b) == 0 ? FileStatus.From(b) : null;
+
+    /// <summary>
+    /// Opens the NUL-terminated path <paramref name="path"/> for reading (close-on-exec): the descriptor, or -1 with
+    /// errno. For paths built as bytes (every /proc file of the process table): no string, no conversion.
+    /// </summary>
+    public static int OpenReadOnly(ReadOnlySpan<byte> path)
+    {
+        if (path.IndexOf((byte)0) < 0) throw new ArgumentException("the path must end with a NUL byte", nameof(path));
+        int fd;
+        do fd = openat(WorkingDirectory, in MemoryMarshal.GetReference(path), ReadOnly | CloseOnExec, 0);
+        while (fd < 0 && LastError == Interrupted);
+        return fd;
+    }
 
     /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/>: bytes read, 0 at the end, -1 on error.</summary>
-    public static long Read(int fd, byte[] buffer, int offset)
+    public static long Read(int fd, byte[] buffer, int offset) => Read(fd, buffer.AsSpan(offset));
+
+    /// <summary>Reads into <paramref name="into"/>: bytes read, 0 at the end (or for an empty span), -1 on error.</summary>
+    public static int Read(int fd, Span<byte> into)
     {
-        long n;
-        do n = read(fd, ref buffer[offset], buffer.Length - offset);
+        if (into.IsEmpty) return 0;
+        nint n;
+        do n = read(fd, ref MemoryMarshal.GetReference(into), into.Length);
         while (n < 0 && LastError == Interrupted);
-        return n;
+        return (int)n;
     }
 
     /// <summary>Writes all of <paramref name="data"/>; false with errno on failure.</summary>
@@ -145,65 +164,4 @@ public static class DirectoryCalls
         }
         return buffer;
     }
-
-    // struct statx: stx_mask u32 @0, stx_nlink u32 @16, stx_uid u32 @20, stx_mode u16 @28, stx_ino u64 @32,
-    // stx_size u64 @40, stx_ctime @96 and stx_mtime @112 (tv_sec i64, tv_nsec u32), stx_dev_major u32 @136,
-    // stx_dev_minor u32 @140; 256 bytes in all, the same on every architecture.
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    internal struct StatxBuffer
-    {
-        [FieldOffset(0)] public uint Mask;
-        [FieldOffset(16)] public uint Links;
-        [FieldOffset(20)] public uint Uid;
-        [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(32)] public ulong Inode;
-        [FieldOffset(40)] public ulong Size;
-        [FieldOffset(96)] public long ChangedSec;
-        [FieldOffset(104)] public uint ChangedNsec;
-        [FieldOffset(112)] public long ModifiedSec;
-        [FieldOffset(120)] public uint ModifiedNsec;
-        [FieldOffset(136)] public uint DeviceMajor;
-        [FieldOffset(140)] public uint DeviceMinor;
-    }
-
-    // DllImport with blittable arguments (a path is passed as a ref to its first byte, which pins the array): this
-    // assembly allows no unsafe code (as FileIdentityOfHandle and CheckWatchdog).
-    [DllImport("libc", SetLastError = true)]
-    private static extern int openat(int dirfd, ref byte path, int flags, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mkdirat(int dirfd, ref byte path, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int renameat(int olddirfd, ref byte oldpath, int newdirfd, ref byte newpath);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int unlinkat(int dirfd, ref byte path, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint readlinkat(int dirfd, ref byte path, ref byte buffer, nint size);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int statx(int dirfd, ref byte path, int flags, uint mask, out StatxBuffer buffer);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint read(int fd, ref byte buffer, nint count);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint write(int fd, in byte buffer, nint count);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int fsync(int fd);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int flock(int fd, int operation);
-
-    [DllImport("libc")]
-    private static extern int close(int fd);
-
-    [DllImport("libc")]
-    private static extern uint geteuid();
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint getrandom(ref byte buffer, nint count, uint flags);
 }
