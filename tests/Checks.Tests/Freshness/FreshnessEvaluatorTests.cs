@@ -11,11 +11,8 @@ namespace DuplicityChecks.Checks.Tests.Freshness;
 /// </summary>
 public class FreshnessEvaluatorTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-
-    /// <summary>The one place these tests build options (how options are declared is changing: issue 16 item 2).</summary>
-    private static FreshnessOptions Options(params string[] args)
-        => FreshnessOptions.From(CommandLine.Parse(["-A", "/var/cache/duplicity", "-d", "sftp://backup@host/srv/b", "--listing-cache", "off", .. args], FreshnessOptions.Specs));
+    /// <summary>2026-11-26 12:00 UTC.</summary>
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1795694400);
 
     private static BackupSet Full(double hoursAgo, int volumes = 2) => new(BackupSetType.Full, Now.AddHours(-hoursAgo), volumes);
 
@@ -31,6 +28,10 @@ public class FreshnessEvaluatorTests
     private static LockHolder Holder(double minutesAgo) => new(4242, "/var/cache/duplicity/be2f/lockfile", Now.AddMinutes(-minutesAgo));
 
     private static FreshnessReading Of(params BackupCollection[] collections) => new() { Collections = collections };
+
+    /// <summary>The one place these tests build options (how options are declared is changing: issue 16 item 2).</summary>
+    private static FreshnessOptions Options(params string[] args)
+        => FreshnessOptions.From(CommandLine.Parse(["-A", "/var/cache/duplicity", "-d", "sftp://backup@host/srv/b", "--listing-cache", "off", .. args], FreshnessOptions.Specs));
 
     private const string FreshPerf = "last_backup_age=3600s;93600;180000;0 last_full_age=108000s;;;0 chains=1;;;0 backup_sets=2;;;0 volumes=3;;;0";
 
@@ -65,12 +66,12 @@ public class FreshnessEvaluatorTests
         yield return Case("--incomplete-state ok", Of(Fresh with { IncompleteSets = 1 }), ["--incomplete-state", "ok"], ServiceState.Ok,
             "last backup 1h ago (incremental, 2026-11-26 11:00 UTC), last full 1d 6h ago",
             FreshPerf + " incomplete_sets=1;;;0 orphaned_sets=0;;;0");
-        yield return Case("orphaned sets", Of(Fresh with { OrphanedSets = 2 }), [], ServiceState.Warning,
-            "last backup 1h ago (incremental, 2026-11-26 11:00 UTC), last full 1d 6h ago; 2 orphaned backup sets",
-            FreshPerf + " incomplete_sets=0;;;0 orphaned_sets=2;;;0");
         yield return Case("--orphaned-state critical", Of(Fresh with { OrphanedSets = 1 }), ["--orphaned-state", "critical"], ServiceState.Critical,
             "last backup 1h ago (incremental, 2026-11-26 11:00 UTC), last full 1d 6h ago; 1 orphaned backup set",
             FreshPerf + " incomplete_sets=0;;;0 orphaned_sets=1;;;0");
+        yield return Case("orphaned sets", Of(Fresh with { OrphanedSets = 2 }), [], ServiceState.Warning,
+            "last backup 1h ago (incremental, 2026-11-26 11:00 UTC), last full 1d 6h ago; 2 orphaned backup sets",
+            FreshPerf + " incomplete_sets=0;;;0 orphaned_sets=2;;;0");
         yield return Case("a lock held by the running backup, its own incomplete set", Of(Fresh with { IncompleteSets = 1, Lock = Holder(10) }), [], ServiceState.Ok,
             "last backup 1h ago (incremental, 2026-11-26 11:00 UTC), last full 1d 6h ago; backup in progress since 2026-11-26 11:50 UTC (PID 4242)",
             FreshPerf + " incomplete_sets=1;;;0 orphaned_sets=0;;;0");

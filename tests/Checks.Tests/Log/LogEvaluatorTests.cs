@@ -1,6 +1,5 @@
 using System.Text;
 using DuplicityChecks.Checks.Log;
-using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
 
@@ -25,8 +24,8 @@ public class LogEvaluatorTests
     /// <summary>The runs the real scanner finds in <paramref name="text"/>, as the probe reports them for <paramref name="scope"/>.</summary>
     private static LogScanResult Reading(LogScope scope, string text)
     {
-        var runs = new List<LogRun>();
-        var scanner = new LogScanner(runs.Add);
+        var runs = new List<Duplicity.Logs.LogRun>();
+        var scanner = new Duplicity.Logs.LogScanner(runs.Add);
         var bytes = Encoding.UTF8.GetBytes(text);
         scanner.Scan(new MemoryStream(bytes));
         scanner.Finish();
