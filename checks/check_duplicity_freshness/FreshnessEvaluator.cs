@@ -6,14 +6,23 @@ namespace DuplicityChecks.Checks.Freshness;
 
 /// <summary>
 /// Evaluates backup collections against the freshness thresholds (evaluation phase): age of the last
-/// complete backup and of the last full, incomplete and orphaned sets, a running backup.
+/// complete backup and of the last full, incomplete and orphaned sets, a running backup. The only place that
+/// judges the thresholds: the probe reads, and offers the process-table lookup for a running backup on demand.
 /// </summary>
 /// <param name="verbosity">The -v count: one OK line per chain is made only when it will be shown (-v); at default
 /// verbosity OK lines are never printed, and formatting 7,000 chains of a big cache took ~5% of the run.</param>
-public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset now, int verbosity)
+public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset now, int verbosity) : IEvaluator<FreshnessReading>
 {
-    public CheckResult Evaluate(IReadOnlyList<BackupCollection> collections)
+    public CheckResult Evaluate(FreshnessReading reading)
     {
+        if (reading.Unreachable is { } why)
+        {
+            var unreachable = new CheckResult(why);
+            unreachable.Add(why, ServiceState.Critical);
+            unreachable.Hint(options.Fixes.CollectionStatus);
+            return unreachable;
+        }
+        var collections = reading.Collections;
         var result = new CheckResult();
         if (collections.Count == 0)
         {
@@ -26,7 +35,7 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
         foreach (var c in collections)
         {
             var node = new SubCheck(several ? $"backup {c.Name}" : $"backup {c.Name} ({SourceText(c)})");
-            var summary = EvaluateOne(c, node, result, several ? c.Name + "_" : "");
+            var summary = EvaluateOne(c, node, result, several ? c.Name + "_" : "", reading.RunningBackup);
             result.Add(node);
             summaries.Add((node.State, several ? $"{c.Name}: {summary}" : summary));
         }
@@ -36,14 +45,15 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
         return result;
     }
 
-    private string EvaluateOne(BackupCollection c, SubCheck node, CheckResult result, string prefix)
+    private string EvaluateOne(BackupCollection c, SubCheck node, CheckResult result, string prefix, Lazy<LockHolder?>? runningBackup)
     {
         var problems = new List<string>();
         var last = c.LastCompleteBackup;
         var full = c.LastCompleteFull;
         double? lastAge = last is null ? null : Math.Max(0, (now - last.Time).TotalSeconds);
         double? fullAge = full is null ? null : Math.Max(0, (now - full.Time).TotalSeconds);
-        var running = c.Lock;
+        ServiceState? lastState = lastAge is { } age ? options.Age.Evaluate(age) : null;
+        var running = c.Lock ?? (MayBeRunning(c, lastState) ? runningBackup?.Value : null);
         string text;
 
         if (last is null)
@@ -54,14 +64,14 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
         }
         else
         {
-            var state = options.Age.Evaluate(lastAge!.Value);
+            var state = lastState!.Value;
             var limit = state == ServiceState.Ok ? "" : $" (limit {Limit(state == ServiceState.Critical ? options.Age.Critical : options.Age.Warning)})";
             if (state == ServiceState.Critical && running is { Since: { } since } && options.RunningGraceSeconds is { } grace && (now - since).TotalSeconds < grace)
             {
                 state = ServiceState.Warning;
                 limit += $", softened: backup running for {Duration.Format((now - since).TotalSeconds)}";
             }
-            var lastText = $"last backup {Duration.Format(lastAge.Value)} ago ({last.TypeName}, {Stamp(last.Time)}){limit}";
+            var lastText = $"last backup {Duration.Format(lastAge!.Value)} ago ({last.TypeName}, {Stamp(last.Time)}){limit}";
             node.Add(lastText, state);
             text = lastText;
             if (last.Time > now.AddMinutes(5))
@@ -130,6 +140,14 @@ public sealed class FreshnessEvaluator(FreshnessOptions options, DateTimeOffset 
 
         return problems.Count == 0 ? text : text + "; " + string.Join("; ", problems);
     }
+
+    /// <summary>
+    /// Whether a running backup could change the verdict: the last backup is stale or missing, or an incomplete
+    /// set might be the running one. A fresh backup with nothing incomplete needs no process-table scan (the
+    /// scan costs a few milliseconds on every run).
+    /// </summary>
+    private static bool MayBeRunning(BackupCollection c, ServiceState? lastState)
+        => c.IncompleteSets > 0 || lastState is not ServiceState.Ok;
 
     private string Describe(BackupChain chain)
     {

@@ -12,14 +12,14 @@ namespace DuplicityChecks.Checks.Freshness;
 /// Chooses the source and reads the backup collections (acquisition): a saved collection-status file, else
 /// the archive dir (offline, preferred on the backup host), else a live collection-status run.
 /// </summary>
-public sealed class FreshnessProbe(FreshnessOptions options, PluginContext context)
+public sealed class FreshnessProbe(FreshnessOptions options, PluginContext context) : IProbe<FreshnessReading>
 {
-    public async Task<IReadOnlyList<BackupCollection>> ReadAsync()
+    public async Task<FreshnessReading> ReadAsync()
     {
         if (options.StatusFile is { } file)
         {
             using (context.Stage($"reading the collection-status file {file}"))
-                return [StatusFileReader.Read(file, options.TimeZone, options.JobName)];
+                return FreshnessReading.Of(StatusFileReader.Read(file, options.TimeZone, options.JobName));
         }
         IReadOnlyList<BackupCollection> collections;
         if (options.ArchiveDir is { } dir)
@@ -28,30 +28,26 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
                 collections = [.. ArchiveDirScanner.Scan(dir, options.BackupName, options.Destination, options.ProcRoot, cancellationToken: context.Cancellation, cache: ListingCache()).Select(b => b.Collection)];
         }
         else if (options.Destination is { } destination)
-            collections = [await LiveAsync(destination).ConfigureAwait(false)];
+        {
+            var live = await LiveAsync(destination).ConfigureAwait(false);
+            if (live.Unreachable is not null) return live;
+            collections = live.Collections;
+        }
         else
             throw new UsageException("give --archive-dir, --status-file or --destination (or a --job that sets them)");
         foreach (var c in collections) LogDecisions(c);
         if (context.Log.IsDebug)
             foreach (var c in collections)
                 context.Log.Debug("{Name:l}: {Chains} chain(s), {Sets} set(s), {Incomplete} incomplete, {Orphaned} orphaned, lock {Lock:l}", c.Name, c.Chains.Count, c.BackupSets, c.IncompleteSets, c.OrphanedSets, c.Lock is null ? "free" : $"held by PID {c.Lock.Pid}");
-        return collections.Count == 1 && collections[0].Lock is null && MayBeRunning(collections[0]) && RunningBackup() is { } running
-            ? [collections[0] with { Lock = running }]
-            : collections;
+        var named = options.Destination is not null || options.BackupName is not null;
+        return new FreshnessReading
+        {
+            Collections = collections,
+            RunningBackup = collections.Count == 1 && named ? new Lazy<LockHolder?>(RunningBackup, LazyThreadSafetyMode.None) : null,
+        };
     }
 
     private ListingCache? ListingCache() => options.ListingCache is { } dir ? new ListingCache(dir, context.Log) : null;
-
-    /// <summary>
-    /// Whether a running backup could change the verdict: the last backup is stale or missing, or an incomplete
-    /// set might be the running one. A fresh backup with nothing incomplete needs no process-table scan (the
-    /// scan costs a few milliseconds on every run).
-    /// </summary>
-    private bool MayBeRunning(BackupCollection c)
-    {
-        if (c.IncompleteSets > 0 || c.LastCompleteBackup is not { } last) return true;
-        return options.Age.Evaluate(Math.Max(0, (context.Now - last.Time).TotalSeconds)) != ServiceState.Ok;
-    }
 
     /// <summary>What the parsers decided, for -vvv: every set as read, and which ones count as complete.</summary>
     private void LogDecisions(BackupCollection c)
@@ -74,11 +70,9 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
     /// <summary>
     /// A duplicity for this backup running now (found in the process table), for "backup in progress since T":
     /// the lock shows it too, but a monitoring user may not see the lock file, and a live run has none.
-    /// Only when the backup is named (destination or --name): otherwise any duplicity could be taken for it.
     /// </summary>
     private LockHolder? RunningBackup()
     {
-        if (options.Destination is null && options.BackupName is null) return null;
         using (context.Stage($"looking for a running duplicity in {options.ProcRoot}"))
         {
             try
@@ -97,7 +91,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         }
     }
 
-    private async Task<BackupCollection> LiveAsync(string destination)
+    private async Task<FreshnessReading> LiveAsync(string destination)
     {
         var invocation = new CollectionStatusInvocation(destination, options.Duplicity, null, options.BackupName, options.SudoUser);
         CollectionStatusRun run;
@@ -105,14 +99,14 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
             run = await CollectionStatusRunner.RunAsync(invocation, context.Log, context.Secrets, context.Cancellation).ConfigureAwait(false);
 
         if (run.ExitCode == 0)
-            return MachineStatusParser.Parse(run.MachineLog, run.CommandLine, options.JobName, BackupSourceKind.LiveRun);
+            return FreshnessReading.Of(MachineStatusParser.Parse(run.MachineLog, run.CommandLine, options.JobName, BackupSourceKind.LiveRun));
         if (run.LockHeld)
         {
             // A backup holds the lock: read its archive dir instead, when we can find it.
             if (DefaultArchiveDir() is { } cache && Directory.Exists(cache))
             {
                 context.Log.Debug("collection-status found the lock held; reading {Cache:l} instead", cache);
-                return ArchiveDirScanner.Scan(cache, options.BackupName, destination, options.ProcRoot, cancellationToken: context.Cancellation)[0].Collection;
+                return FreshnessReading.Of(ArchiveDirScanner.Scan(cache, options.BackupName, destination, options.ProcRoot, cancellationToken: context.Cancellation)[0].Collection);
             }
             throw new CheckException("backup in progress: another duplicity holds the lock, so collection-status cannot list the backups (give --archive-dir to read the cache while a backup runs)");
         }
@@ -121,7 +115,7 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         var reason = run.FirstError() ?? $"exit code {run.ExitCode}";
         // duplicity's backend codes (50-55, and 23 with BackendException up to 3.0.5): the destination itself failed.
         if (run.ExitCode is >= 50 and <= 56 || reason.Contains("BackendException", StringComparison.Ordinal))
-            throw new DestinationUnreachableException($"cannot list the destination: {reason}");
+            return new FreshnessReading { Unreachable = $"cannot list the destination: {reason}" };
         throw new CheckException($"duplicity collection-status failed (exit {run.ExitCode}): {reason}");
     }
 
@@ -135,6 +129,3 @@ public sealed class FreshnessProbe(FreshnessOptions options, PluginContext conte
         return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "duplicity");
     }
 }
-
-/// <summary>The backup destination could not be reached or listed: a CRITICAL fact about the service.</summary>
-public sealed class DestinationUnreachableException(string message) : Exception(message);

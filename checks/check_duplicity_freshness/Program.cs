@@ -20,19 +20,7 @@ var plugin = new PluginDefinition
     ],
 };
 
-return PluginRunner.Run(args, plugin, async context =>
-{
-    var options = FreshnessOptions.From(context.Options, context.Secrets);
-    try
-    {
-        var collections = await new FreshnessProbe(options, context).ReadAsync();
-        return new FreshnessEvaluator(options, context.Now, context.Verbosity).Evaluate(collections);
-    }
-    catch (DestinationUnreachableException e)
-    {
-        var result = new CheckResult(e.Message);
-        result.Add(e.Message, ServiceState.Critical);
-        result.Hint(options.Fixes.CollectionStatus);
-        return result;
-    }
-});
+return PluginRunner.Run(args, plugin, new CheckPipeline<FreshnessOptions, FreshnessReading>(
+    Options: context => FreshnessOptions.From(context.Options, context.Secrets),
+    Probe: (options, context) => new FreshnessProbe(options, context),
+    Evaluator: (options, context) => new FreshnessEvaluator(options, context.Now, context.Verbosity)));

@@ -8,7 +8,7 @@ namespace DuplicityChecks.Checks.Log;
 /// Turns what was read from the log into the check's result (evaluation): the failures with their state, the
 /// lines that show them and the fix; the statistics of the last backup as perfdata; the age of the last run.
 /// </summary>
-public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretMasker masker, int verbosity = 0)
+public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretMasker masker, int verbosity = 0) : IEvaluator<LogScanResult>
 {
     /// <summary>
     /// Quoted lines per failure at default verbosity: enough to recognise the failure while the whole output
@@ -35,7 +35,7 @@ public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretM
 
         if (scan.Runs.Count == 0)
         {
-            if (scan.Scope == LogScope.New && scan.FirstRun && scan.InProgress is null && scan.OrphanLines == 0)
+            if (scan.Scope.ReadsOnlyNew && scan.FirstRun && scan.InProgress is null && scan.OrphanLines == 0)
             {
                 // No earlier check to compare with and nothing to judge: not an OK ("nothing new" would be one).
                 result.Summary = scan.Length == 0 ? $"log {scan.Path} is empty: no run yet" : $"log {scan.Path} has no complete line yet: no run yet";
@@ -51,20 +51,19 @@ public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretM
                 result.Summary = $"no new run since the last check ({scan.LinesScanned} new lines, no duplicity line yet){AgoText(age)}";
                 result.Add($"{scan.Path}: {scan.LinesScanned} new lines without a duplicity line (a wrapper's text around a run); read again by the next check");
             }
-            else if (scan.Scope == LogScope.New && scan.NothingNew)
+            else if (scan.Scope.ReadsOnlyNew && scan.NothingNew)
             {
                 result.Summary = $"no new output since the last check{AgoText(age)}";
                 result.Add($"nothing appended to {scan.Path} since the last check");
             }
-            else if (scan.Scope == LogScope.New && scan.LinesScanned == 0)
+            else if (scan.Scope.ReadsOnlyNew && scan.LinesScanned == 0)
             {
                 result.Summary = "no complete new line since the last check";
                 result.Add($"{scan.Path}: a line is still being written");
             }
             else
             {
-                var where = scan.Scope == LogScope.New ? "in the new output of" : "in";
-                result.Summary = $"no duplicity run found {where} {scan.Path} ({scan.LinesScanned} lines, none recognised)";
+                result.Summary = $"no duplicity run found {scan.Scope.SearchedIn} {scan.Path} ({scan.LinesScanned} lines, none recognised)";
                 result.Add(result.Summary, ServiceState.Unknown);
             }
         }
@@ -134,7 +133,7 @@ public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretM
     private string Summary(LogScanResult scan, List<FailureSeen> failures)
     {
         var more = failures.Count > 1 ? $" (+{failures.Count - 1} more)" : "";
-        if (scan.Scope == LogScope.LastRun)
+        if (scan.Scope.JudgesLastRunOnly)
         {
             if (failures.Count == 0) return OkText(scan);
             var (hit, state, _) = failures[0];
@@ -143,7 +142,7 @@ public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretM
             if (main.Statistics is { IsComplete: true }) return $"last backup succeeded, but {hit.Said}{more}";
             return $"last run: {hit.Said}{more}";
         }
-        var what = scan.Scope == LogScope.New ? "new output" : "log";
+        var what = scan.Scope.ReadName;
         var runs = scan.RunCount == 1 ? "1 run" : $"{scan.RunCount} runs";
         if (failures.Count == 0) return $"{what}: {runs}, no failures";
         return $"{what}: {runs}, {scan.FailedRunCount} with problems: {failures[0].Hit.Said}{more}";

@@ -3,82 +3,19 @@ using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Checks.Log;
 
-/// <summary>What was read from the log, and the runs to judge (acquisition result).</summary>
-public sealed record LogScanResult
-{
-    public required string Path { get; init; }
-    public bool Missing { get; init; }
-    public LogScope Scope { get; init; }
-    public DateTime? LastWriteUtc { get; init; }
-    public long Length { get; init; }
-
-    /// <summary>Bytes read from the log (and a rotated predecessor) for this check.</summary>
-    public long BytesRead { get; init; }
-
-    /// <summary>Where the forward scan started (a byte offset of the log), or the tail's start for --scope new.</summary>
-    public long ScanStart { get; init; }
-
-    /// <summary>How --scope new chose where to start (rotation, truncation, ...).</summary>
-    public string? TailExplanation { get; init; }
-
-    /// <summary>Why the state file was not usable (it was rebuilt).</summary>
-    public string? StateProblem { get; init; }
-
-    /// <summary>Why --scope new did not save its position (another user's state directory): said in the output.</summary>
-    public string? PositionNotSaved { get; init; }
-
-    /// <summary>--scope new found no new bytes.</summary>
-    public bool NothingNew { get; init; }
-
-    /// <summary>--scope new had no saved position: the first check of this log.</summary>
-    public bool FirstRun { get; init; }
-
-    /// <summary>Why --scope new read the log again from the start (truncated, rewritten in place), for the output.</summary>
-    public string? Restarted { get; init; }
-
-    /// <summary>
-    /// --scope new: the last run, still being written (no statistics, no fatal error, no end of its action, nothing
-    /// wrong so far). It is not in <see cref="Runs"/>: its position is not committed, so the next check reads it
-    /// again from its first line and judges it whole once it has ended.
-    /// </summary>
-    public LogRun? InProgress { get; init; }
-
-    /// <summary>When this check (or an earlier one) first saw <see cref="InProgress"/>.</summary>
-    public DateTimeOffset? InProgressSince { get; init; }
-
-    /// <summary>
-    /// --scope new: the new lines hold no duplicity line yet (a wrapper's header before duplicity starts); they are
-    /// not committed, the next check reads them again with what follows.
-    /// </summary>
-    public bool WaitingForRun { get; init; }
-
-    /// <summary>
-    /// The runs to judge: for last-run, the most recent run that is not a cleanup/remove/verify/collection-status
-    /// plus those after it; for new and all, the runs with failures (capped) and the last run.
-    /// </summary>
-    public IReadOnlyList<LogRun> Runs { get; init; } = [];
-
-    public int RunCount { get; init; }
-    public int FailedRunCount { get; init; }
-    public LogRun? LastRun { get; init; }
-
-    /// <summary>The most recent run with a Backup Statistics block (perfdata).</summary>
-    public LogRun? LastStatisticsRun { get; init; }
-
-    /// <summary>Lines scanned that belong to no run (no recognised duplicity line before them).</summary>
-    public int OrphanLines { get; init; }
-
-    public long LinesScanned { get; init; }
-}
-
 /// <summary>
 /// Reads the log for one check (acquisition): last-run from the last run boundary found backwards
 /// (<see cref="LastRunLocator"/>), new through the state file and <see cref="LogTail"/>, all from the start.
 /// Logs are opened without any lock (<see cref="UnlockedFile"/>). For --scope new the new position is only
 /// prepared here; <see cref="CommitPosition"/> saves it once the result is out (the runner's after-output step).
 /// </summary>
-public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffset? now = null) : IDisposable
+public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffset? now = null) : IProbe<LogScanResult>, ICommitAfterOutput, IDisposable
 {
+    /// <summary>The check's context: names the read as a stage (a timeout says what it interrupted) and cancels it.</summary>
+    private readonly PluginContext? _context;
+
+    public LogProbe(LogOptions options, PluginContext context) : this(options, context.Log, context.Now) => _context = context;
+
     public const int MaxRunsKept = 20;
 
     /// <summary>
@@ -100,11 +37,22 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         using (state) state.Commit();
     }
 
+    void ICommitAfterOutput.CommitAfterOutput() => CommitPosition();
+
     /// <summary>Releases the state without saving (the result was not delivered: the next check reads the same bytes).</summary>
     public void Dispose()
     {
         _pending?.Dispose();
         _pending = null;
+    }
+
+    public Task<LogScanResult> ReadAsync()
+    {
+        LogScanResult scan;
+        using (_context?.Stage($"reading {options.LogFile}"))
+            scan = Read(_context?.Cancellation ?? CancellationToken.None);
+        log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
+        return Task.FromResult(scan);
     }
 
     public LogScanResult Read(CancellationToken cancellation = default)
@@ -117,7 +65,7 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         }
         try
         {
-            return options.Scope == LogScope.New ? ReadNew(cancellation) : ReadWhole(cancellation);
+            return options.Scope.ReadsOnlyNew ? ReadNew(cancellation) : ReadWhole(cancellation);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -154,7 +102,7 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         using var file = UnlockedFile.OpenRead(options.LogFile);
         var length = file.Length;
         long start = 0, locatorBytes = 0;
-        if (options.Scope == LogScope.LastRun)
+        if (options.Scope.JudgesLastRunOnly)
         {
             start = LastRunLocator.FindScanStart(file, length, out locatorBytes);
             log.Debug("last-run: scanning from byte {Start} of {Length} (located by reading {Bytes} bytes backwards)", start, length, locatorBytes);
@@ -218,7 +166,7 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         var unfinished = tail.UnfinishedLine();
         var withPrompt = unfinished is not null
             && LinePatterns.Classify(System.Text.Encoding.UTF8.GetString(unfinished)).Kind == LineKind.PassphrasePrompt;
-        var collector = new RunCollector(LogScope.New);
+        var collector = new RunCollector(options.Scope);
         var scanner = new LogScanner(collector.Add, options.Patterns);
         using (var reader = tail.OpenReader(withPrompt))
             scanner.Scan(reader, 0, cancellation);
@@ -259,7 +207,7 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         var scan = collector.Result(new LogScanResult
         {
             Path = options.LogFile,
-            Scope = LogScope.New,
+            Scope = options.Scope,
             LastWriteUtc = tail.LastWriteUtc,
             Length = tail.Length,
             BytesRead = tail.BytesRead,
@@ -335,7 +283,7 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
             _count++;
             _last = run;
             if (run.Statistics is { IsComplete: true }) _lastStats = run;
-            if (scope == LogScope.LastRun)
+            if (scope.JudgesLastRunOnly)
             {
                 // A cleanup or collection-status after the backup does not hide the backup's verdict.
                 if (!(run.IsMaintenance && _kept.Count > 0)) _kept.Clear();
@@ -353,15 +301,15 @@ public sealed class LogProbe(LogOptions options, DiagnosticLog log, DateTimeOffs
         public LogScanResult Result(LogScanResult partial, LogRun? inProgress = null)
         {
             var runs = _kept.ToList();
-            if (scope != LogScope.LastRun && _last is not null && !runs.Contains(_last)) runs.Add(_last);
+            if (!scope.JudgesLastRunOnly && _last is not null && !runs.Contains(_last)) runs.Add(_last);
             if (inProgress is not null) runs.Remove(inProgress);
             return partial with
             {
                 Runs = runs,
                 RunCount = _count - (inProgress is null ? 0 : 1),
-                FailedRunCount = scope == LogScope.LastRun ? runs.Count(r => r.Failures.Count > 0) : _failed - (inProgress is null ? 0 : 1),
+                FailedRunCount = scope.JudgesLastRunOnly ? runs.Count(r => r.Failures.Count > 0) : _failed - (inProgress is null ? 0 : 1),
                 LastRun = _last,
-                LastStatisticsRun = scope == LogScope.LastRun ? runs.FirstOrDefault(r => r.Statistics is { IsComplete: true }) : _lastStats,
+                LastStatisticsRun = scope.JudgesLastRunOnly ? runs.FirstOrDefault(r => r.Statistics is { IsComplete: true }) : _lastStats,
             };
         }
     }

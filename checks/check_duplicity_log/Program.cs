@@ -21,15 +21,7 @@ var plugin = new PluginDefinition
     ],
 };
 
-return PluginRunner.Run(args, plugin, context =>
-{
-    var options = LogOptions.FromCommandLine(context.Options, context.Secrets);
-    LogScanResult scan;
-    var probe = new LogProbe(options, context.Log, context.Now);
-    using (context.Stage($"reading {options.LogFile}"))
-        scan = probe.Read(context.Cancellation);
-    // --scope new: the position is saved only once the result is out (killed before, the next check repeats it).
-    context.AfterOutput(probe.CommitPosition);
-    context.Log.Debug("read {Bytes} bytes from byte {Start}: {Runs} runs, {Lines} lines", scan.BytesRead, scan.ScanStart, scan.RunCount, scan.LinesScanned);
-    return Task.FromResult(new LogEvaluator(options, context.Now, context.Secrets, context.Verbosity).Evaluate(scan));
-});
+return PluginRunner.Run(args, plugin, new CheckPipeline<LogOptions, LogScanResult>(
+    Options: context => LogOptions.FromCommandLine(context.Options, context.Secrets),
+    Probe: (options, context) => new LogProbe(options, context),
+    Evaluator: (options, context) => new LogEvaluator(options, context.Now, context.Secrets, context.Verbosity)));

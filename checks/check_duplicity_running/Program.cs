@@ -1,4 +1,5 @@
 using DuplicityChecks.Checks.Running;
+using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
 // check_duplicity_running: is a duplicity backup running, for how long, is it stuck at a passphrase prompt,
@@ -18,9 +19,7 @@ return PluginRunner.Run(args, new PluginDefinition
         "check_duplicity_running --expect running -m 'assets'",
         "check_duplicity_running --ps-file ps.txt --now 1795689786 -v",
     ],
-}, context =>
-{
-    var options = RunningOptions.From(context.Options, RunningProbe.Job(context));
-    var scan = new RunningProbe(options, context).Read();
-    return Task.FromResult(RunningEvaluator.Evaluate(scan, options, context.Now));
-});
+}, new CheckPipeline<RunningOptions, DuplicityProcessScan>(
+    Options: context => RunningOptions.From(context.Options, RunningProbe.Job(context)),
+    Probe: (options, context) => new RunningProbe(options, context),
+    Evaluator: (options, context) => new RunningEvaluator(options, context.Now)));

@@ -10,11 +10,11 @@ namespace DuplicityChecks.Checks.Running;
 /// the perfdata), the lock, a terminal prompt (--waiting-state), one sub-check per run with its details, and
 /// hints with the fix. Perfdata: <c>processes</c> and <c>elapsed</c> (seconds, oldest run).
 /// </summary>
-public static class RunningEvaluator
+public sealed class RunningEvaluator(RunningOptions options, DateTimeOffset now) : IEvaluator<DuplicityProcessScan>
 {
     public const string WaitingText = "waiting for terminal input (GPG passphrase?)";
 
-    public static CheckResult Evaluate(DuplicityProcessScan scan, RunningOptions options, DateTimeOffset now)
+    public CheckResult Evaluate(DuplicityProcessScan scan)
     {
         var instances = scan.Instances;
         var result = new CheckResult();
@@ -34,7 +34,7 @@ public static class RunningEvaluator
         if (count > 1 && countState != ServiceState.Ok)
             result.Hint("several duplicity runs at once: a cron run started before the last one ended; run the job under 'flock -n' or give it a longer interval");
 
-        foreach (var instance in instances) result.Add(InstanceCheck(instance, options, now, result));
+        foreach (var instance in instances) result.Add(InstanceCheck(instance, result));
 
         // The lockfile the job designates may be held by a process that is not (visibly) a matching duplicity.
         if (scan.FilterLockHolder is { } holder && instances.All(i => i.Pid != holder))
@@ -47,11 +47,11 @@ public static class RunningEvaluator
         result.PerfData.Add(new PerfDatum("processes", count, "", options.Count.Warning, options.Count.Critical, 0));
         result.PerfData.Add(PerfDatum.WithThreshold("elapsed", oldest is null ? 0 : elapsed, "s", options.Elapsed, 0));
 
-        result.Summary = Summary(scan, options, now, expectState != ServiceState.Ok);
+        result.Summary = Summary(scan, expectState != ServiceState.Ok);
         return result;
     }
 
-    private static SubCheck InstanceCheck(DuplicityProcess p, RunningOptions options, DateTimeOffset now, CheckResult result)
+    private SubCheck InstanceCheck(DuplicityProcess p, CheckResult result)
     {
         var pid = p.Pid.ToString(CultureInfo.InvariantCulture);
         var elapsed = p.ElapsedSeconds(now);
@@ -98,7 +98,7 @@ public static class RunningEvaluator
         return node;
     }
 
-    private static string Summary(DuplicityProcessScan scan, RunningOptions options, DateTimeOffset now, bool expectViolated)
+    private string Summary(DuplicityProcessScan scan, bool expectViolated)
     {
         var instances = scan.Instances;
         if (instances.Count == 0)

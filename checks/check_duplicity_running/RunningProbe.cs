@@ -9,7 +9,7 @@ namespace DuplicityChecks.Checks.Running;
 /// of this job, with the lock table. The command lines it found are learnt as secrets, so that a bare repeat of a
 /// password from one of them is masked too.
 /// </summary>
-public sealed class RunningProbe(RunningOptions options, PluginContext context)
+public sealed class RunningProbe(RunningOptions options, PluginContext context) : IProbe<DuplicityProcessScan>
 {
     /// <summary>The job named by --job, read from --config (learning its secrets), or null.</summary>
     public static JobValues? Job(PluginContext context)
@@ -17,7 +17,9 @@ public sealed class RunningProbe(RunningOptions options, PluginContext context)
             ? new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User)
             : null;
 
-    public DuplicityProcessScan Read()
+    public Task<DuplicityProcessScan> ReadAsync() => Task.FromResult(Read());
+
+    private DuplicityProcessScan Read()
     {
         DuplicityProcessScan scan;
         using (context.Stage(options.PsFile is { } ps ? $"reading ps capture {ps}" : $"reading the process table {options.ProcRoot}"))

@@ -24,6 +24,10 @@ public static class PluginRunner
         "RSYNC_PASSWORD", "DUPLICITY_PASSPHRASE", "BOTO_SECRET_ACCESS_KEY",
     ];
 
+    /// <summary>Runs a check defined as its options, probe and evaluator (<see cref="CheckPipeline{TOptions, TReading}"/>).</summary>
+    public static int Run<TOptions, TReading>(string[] args, PluginDefinition plugin, CheckPipeline<TOptions, TReading> pipeline)
+        => Run(args, plugin, pipeline.RunAsync);
+
     public static int Run(string[] args, PluginDefinition plugin, Func<PluginContext, Task<CheckResult>> check)
     {
         // First: from here on a SIGTERM cannot end the process without an answer.

@@ -4,7 +4,10 @@ using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Checks.Tests.Log;
 
-/// <summary>Runs the log check's acquisition and evaluation on a log, as its Program.cs wires them.</summary>
+/// <summary>
+/// Runs the log check's acquisition and evaluation on a log as its pipeline does (CheckPipeline: read, evaluate,
+/// then the commit that the runner makes after the output).
+/// </summary>
 public static class LogCheck
 {
     public static LogOptions Options(string logFile, params string[] extra)

@@ -4,13 +4,21 @@ using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Checks.Tests.Running;
 
-/// <summary>The evaluation of check_duplicity_running, rendered exactly as the plugin prints it.</summary>
+/// <summary>
+/// The evaluation of check_duplicity_running: a table of scans with the state, summary and perfdata, and the whole
+/// output (tree, hints) of the main cases rendered exactly as the plugin prints it.
+/// </summary>
 public class RunningEvaluatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 23, 45, 0, TimeSpan.Zero);
-    private static readonly RunningOptions Defaults = RunningOptions.From(Parse());
+    /// <summary>The one place these tests build options (how options are declared is changing: issue 16 item 2).</summary>
+    private static RunningOptions Options(params string[] args)
+    {
+        var parsed = CommandLine.Parse(args, RunningOptions.Specs);
+        return RunningOptions.From(parsed, parsed.Get("job") is { } job ? new JobValues(job) : null);
+    }
 
-    private static ParsedOptions Parse(params string[] args) => CommandLine.Parse(args, RunningOptions.Specs);
+    private static CheckResult Evaluate(DuplicityProcessScan scan, params string[] args) => new RunningEvaluator(Options(args), Now).Evaluate(scan);
 
     private static DuplicityProcess Run(int pid, TimeSpan age, string args, LockStatus? lockStatus = null, TerminalInputWait? waiting = null, IReadOnlyList<ProcessEntry>? children = null, string user = "govuk-backup")
     {
@@ -27,18 +35,54 @@ public class RunningEvaluatorTests
     private static readonly string AssetsArgs = "full --archive-dir /data/backups/.cache/duplicity /srv/assets rsync://backup.example.org/assets";
     private static readonly LockStatus AssetsLock = new(LockState.Holds, "/data/backups/.cache/duplicity/0a1b/lockfile", 4242, 1130499);
 
-    [Test]
-    public void No_process_for_a_job_is_ok()
+    public static IEnumerable<TestCaseData> Cases()
     {
-        var result = RunningEvaluator.Evaluate(ScanOf(), Defaults with { JobName = "assets" }, Now);
+        TestCaseData Case(string name, DuplicityProcessScan scan, string[] args, ServiceState state, string summary, string perfData)
+            => new TestCaseData(scan, args, state, summary, perfData).SetArgDisplayNames(name);
 
-        Render(result).Should().Be("DUPLICITY RUNNING OK - no duplicity process for job assets | processes=0;1;;0 elapsed=0s;43200;86400;0\n");
+        var prompt = Run(50, TimeSpan.FromSeconds(5), "src file:///t", waiting: new TerminalInputWait(51, "gpg", "/dev/pts/3"));
+        yield return Case("no process for a job", ScanOf(), ["-j", "assets"], ServiceState.Ok,
+            "no duplicity process for job assets", "processes=0;1;;0 elapsed=0s;43200;86400;0");
+        yield return Case("a full backup for 13 hours", ScanOf(Run(4242, new TimeSpan(13, 2, 0), AssetsArgs, AssetsLock)), [], ServiceState.Warning,
+            "full backup to rsync://backup.example.org/assets running for 13h 2m (PID 4242, holds the lock)", "processes=1;1;;0 elapsed=46920s;43200;86400;0");
+        yield return Case("over a day", ScanOf(Run(4242, TimeSpan.FromHours(25), AssetsArgs, AssetsLock)), [], ServiceState.Critical,
+            "full backup to rsync://backup.example.org/assets running for 1d 1h (PID 4242, holds the lock)", "processes=1;1;;0 elapsed=90000s;43200;86400;0");
+        yield return Case("--waiting-state critical", ScanOf(prompt), ["--waiting-state", "critical"], ServiceState.Critical,
+            "backup to file:///t running for 5s (PID 50), waiting for terminal input (GPG passphrase?)", "processes=1;1;;0 elapsed=5s;43200;86400;0");
+        yield return Case("--waiting-state ok", ScanOf(prompt), ["--waiting-state", "ok"], ServiceState.Ok,
+            "backup to file:///t running for 5s (PID 50), waiting for terminal input (GPG passphrase?)", "processes=1;1;;0 elapsed=5s;43200;86400;0");
+        yield return Case("--expect running, none running", ScanOf(), ["--expect", "running", "-d", "rsync://u:pw@h/assets"], ServiceState.Critical,
+            "no duplicity process for rsync://u:***@h/assets (expected one running)", "processes=0;1;;0 elapsed=0s;43200;86400;0");
+        yield return Case("--expect stopped, one running", ScanOf(Run(7, TimeSpan.FromMinutes(1), "cleanup --force file:///t")), ["--expect", "stopped"], ServiceState.Critical,
+            "cleanup of file:///t running for 1m (PID 7) (expected none)", "processes=1;1;;0 elapsed=60s;43200;86400;0");
+        yield return Case("count and elapsed thresholds from the options", ScanOf(Run(1, TimeSpan.FromHours(1), "src file:///a"), Run(2, TimeSpan.FromMinutes(1), "src file:///b")),
+            ["-w", "~:30m", "-c", "2h", "--count-warning", "", "--count-critical", "@2:"], ServiceState.Critical,
+            "2 duplicity processes, oldest: backup to file:///a running for 1h (PID 1)", "processes=2;;@2:;0 elapsed=3600s;~:1800;7200;0");
+        yield return Case("an unknown start time is unknown, not ok", ScanOf(Run(9, TimeSpan.Zero, "src file:///t") is var r ? r with { Process = r.Process with { StartUtc = null } } : null!), [], ServiceState.Unknown,
+            "backup to file:///t running for an unknown time (PID 9)", "processes=1;1;;0 elapsed=U;43200;86400;0");
+        yield return Case("the lockfile held by a process that is not a matching duplicity", new DuplicityProcessScan([], "/proc", true, "/var/cache/duplicity/abc/lockfile", 777), ["-j", "assets"], ServiceState.Warning,
+            "no duplicity process for job assets, but PID 777 holds its lockfile", "processes=0;1;;0 elapsed=0s;43200;86400;0");
     }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Evaluates(DuplicityProcessScan scan, string[] args, ServiceState state, string summary, string perfData)
+    {
+        var result = Evaluate(scan, args);
+
+        result.State.Should().Be(state, result.Summary);
+        result.Summary.Should().Be(summary);
+        string.Join(' ', result.PerfData).Should().Be(perfData);
+    }
+
+    [Test]
+    public void A_prompt_in_a_child_names_the_child()
+        => Render(Evaluate(ScanOf(Run(50, TimeSpan.FromSeconds(5), "src file:///t", waiting: new TerminalInputWait(51, "gpg", "/dev/pts/3"))), "--waiting-state", "ok"), 1)
+            .Should().Contain("\\_ [OK] waiting for terminal input (GPG passphrase?) on /dev/pts/3 (its child gpg, PID 51)");
 
     [Test]
     public void A_full_backup_running_for_13_hours_is_a_warning()
     {
-        var result = RunningEvaluator.Evaluate(ScanOf(Run(4242, new TimeSpan(13, 2, 0), AssetsArgs, AssetsLock)), Defaults, Now);
+        var result = Evaluate(ScanOf(Run(4242, new TimeSpan(13, 2, 0), AssetsArgs, AssetsLock)));
 
         result.State.Should().Be(ServiceState.Warning);
         Render(result).Should().Be(
@@ -53,7 +97,7 @@ public class RunningEvaluatorTests
     public void Verbose_output_lists_every_detail_of_the_run()
     {
         var gpg = new ProcessEntry { Pid = 4250, ParentPid = 4242, Argv = ["/usr/bin/gpg", "--symmetric"], Comm = "gpg" };
-        var result = RunningEvaluator.Evaluate(ScanOf(Run(4242, TimeSpan.FromMinutes(5), AssetsArgs, AssetsLock, children: [gpg])), Defaults, Now);
+        var result = Evaluate(ScanOf(Run(4242, TimeSpan.FromMinutes(5), AssetsArgs, AssetsLock, children: [gpg])));
 
         Render(result, 1).Should().Be(
             "DUPLICITY RUNNING OK - full backup to rsync://backup.example.org/assets running for 5m (PID 4242, holds the lock)\n"
@@ -69,15 +113,11 @@ public class RunningEvaluatorTests
     }
 
     [Test]
-    public void Over_a_day_is_critical()
-        => RunningEvaluator.Evaluate(ScanOf(Run(4242, TimeSpan.FromHours(25), AssetsArgs, AssetsLock)), Defaults, Now).State.Should().Be(ServiceState.Critical);
-
-    [Test]
     public void Two_runs_at_once_are_a_warning_and_the_oldest_leads_the_summary()
     {
         var second = Run(4300, TimeSpan.FromMinutes(2), "/srv/assets rsync://backup.example.org/assets",
             new LockStatus(LockState.HeldByOther, "/data/backups/.cache/duplicity/0a1b/lockfile", 4242));
-        var result = RunningEvaluator.Evaluate(ScanOf(Run(4242, TimeSpan.FromHours(1), AssetsArgs, AssetsLock), second), Defaults, Now);
+        var result = Evaluate(ScanOf(Run(4242, TimeSpan.FromHours(1), AssetsArgs, AssetsLock), second));
 
         Render(result).Should().Be(
             "DUPLICITY RUNNING WARNING - 2 duplicity processes, oldest: full backup to rsync://backup.example.org/assets running for 1h (PID 4242, holds the lock)\n"
@@ -95,7 +135,7 @@ public class RunningEvaluatorTests
         var run = Run(50, TimeSpan.FromSeconds(5), "--archive-dir /var/cache/duplicity /srv/backup/src file:///var/backups/gpg-symmetric",
             new LockStatus(LockState.Holds, "/var/cache/duplicity/be2f/lockfile", 50), new TerminalInputWait(50, "duplicity", "/dev/pts/0"), user: "root");
 
-        var result = RunningEvaluator.Evaluate(ScanOf(run), Defaults, Now);
+        var result = Evaluate(ScanOf(run));
 
         Render(result).Should().Be(
             "DUPLICITY RUNNING WARNING - backup to file:///var/backups/gpg-symmetric running for 5s (PID 50, holds the lock), waiting for terminal input (GPG passphrase?)\n"
@@ -106,67 +146,10 @@ public class RunningEvaluatorTests
     }
 
     [Test]
-    public void The_waiting_state_is_configurable()
-    {
-        var run = Run(50, TimeSpan.FromSeconds(5), "src file:///t", waiting: new TerminalInputWait(51, "gpg", "/dev/pts/3"));
-
-        RunningEvaluator.Evaluate(ScanOf(run), RunningOptions.From(Parse("--waiting-state", "critical")), Now).State.Should().Be(ServiceState.Critical);
-        var ok = RunningEvaluator.Evaluate(ScanOf(run), RunningOptions.From(Parse("--waiting-state", "ok")), Now);
-        ok.State.Should().Be(ServiceState.Ok);
-        Render(ok, 1).Should().Contain("\\_ [OK] waiting for terminal input (GPG passphrase?) on /dev/pts/3 (its child gpg, PID 51)");
-    }
-
-    [Test]
-    public void Expect_running_makes_none_running_critical()
-        => Render(RunningEvaluator.Evaluate(ScanOf(), RunningOptions.From(Parse("--expect", "running", "-d", "rsync://u:pw@h/assets")), Now))
-            .Should().StartWith("DUPLICITY RUNNING CRITICAL - no duplicity process for rsync://u:***@h/assets (expected one running)\n");
-
-    [Test]
-    public void Expect_stopped_makes_one_running_critical()
-    {
-        var result = RunningEvaluator.Evaluate(ScanOf(Run(7, TimeSpan.FromMinutes(1), "cleanup --force file:///t")), RunningOptions.From(Parse("--expect", "stopped")), Now);
-
-        result.State.Should().Be(ServiceState.Critical);
-        result.Summary.Should().Be("cleanup of file:///t running for 1m (PID 7) (expected none)");
-    }
-
-    [Test]
-    public void Count_and_elapsed_thresholds_come_from_the_options()
-    {
-        var options = RunningOptions.From(Parse("-w", "~:30m", "-c", "2h", "--count-warning", "", "--count-critical", "@2:"));
-        var result = RunningEvaluator.Evaluate(ScanOf(Run(1, TimeSpan.FromHours(1), "src file:///a"), Run(2, TimeSpan.FromMinutes(1), "src file:///b")), options, Now);
-
-        result.State.Should().Be(ServiceState.Critical);
-        string.Join(' ', result.PerfData).Should().Be("processes=2;;@2:;0 elapsed=3600s;~:1800;7200;0");
-    }
-
-    [Test]
-    public void An_unknown_start_time_is_unknown_not_ok()
-    {
-        var run = Run(9, TimeSpan.Zero, "src file:///t") is var r ? r with { Process = r.Process with { StartUtc = null } } : null!;
-
-        var result = RunningEvaluator.Evaluate(ScanOf(run), Defaults, Now);
-
-        result.State.Should().Be(ServiceState.Unknown);
-        string.Join(' ', result.PerfData).Should().Be("processes=1;1;;0 elapsed=U;43200;86400;0");
-    }
-
-    [Test]
-    public void A_lockfile_held_by_a_process_that_is_not_a_matching_duplicity_is_a_warning()
-    {
-        var scan = new DuplicityProcessScan([], "/proc", true, "/var/cache/duplicity/abc/lockfile", 777);
-
-        var result = RunningEvaluator.Evaluate(scan, Defaults with { JobName = "assets" }, Now);
-
-        result.State.Should().Be(ServiceState.Warning);
-        result.Summary.Should().Be("no duplicity process for job assets, but PID 777 holds its lockfile");
-    }
-
-    [Test]
     public void Secrets_in_the_target_never_reach_the_output()
     {
         var run = Run(3, TimeSpan.FromMinutes(1), "full /srv sftp://backup:hunter22@host/srv/b");
 
-        Render(RunningEvaluator.Evaluate(ScanOf(run), Defaults, Now), 3).Should().NotContain("hunter22").And.Contain("sftp://backup:***@host/srv/b");
+        Render(Evaluate(ScanOf(run)), 3).Should().NotContain("hunter22").And.Contain("sftp://backup:***@host/srv/b");
     }
 }
