@@ -64,9 +64,6 @@ public sealed class LogScanner
 
     private long _safeOffset;
 
-    // The straightforward reading the fast paths are tested against (no fast path taken; see PlainReading).
-    private readonly bool _plain;
-
     /// <param name="sink">Receives every finished run.</param>
     /// <param name="patterns">The job's log_critical/log_warning/log_ignore patterns.</param>
     /// <param name="bufferSize">
@@ -82,16 +79,6 @@ public sealed class LogScanner
         _runs = new RunBuilder(sink);
         _bufferSize = bufferSize;
     }
-
-    private LogScanner(Action<LogRun> sink, JobPatterns? patterns, bool plain)
-        : this(sink, patterns, 1) => _plain = plain;
-
-    /// <summary>
-    /// A scanner that takes none of the fast paths: it reads one line at a time, sets <see cref="SafeOffset"/> after
-    /// every line, runs every line through the full state machine, decodes every kept line anew and classifies
-    /// with the plain prefix loop. Tests compare the fast paths with it; it is not meant for big logs.
-    /// </summary>
-    internal static LogScanner PlainReading(Action<LogRun> sink, JobPatterns? patterns = null) => new(sink, patterns, plain: true);
 
     /// <summary>Bytes read from the stream.</summary>
     public long BytesScanned { get; private set; }
@@ -117,11 +104,6 @@ public sealed class LogScanner
     /// </summary>
     public void Scan(Stream stream, long baseOffset = 0, CancellationToken cancellation = default)
     {
-        if (_plain)
-        {
-            ScanPlain(stream, baseOffset);
-            return;
-        }
         var buffer = new byte[_bufferSize];
         var filled = 0;
         var bufferBase = baseOffset;
@@ -154,24 +136,6 @@ public sealed class LogScanner
         if (buffer.Length > ReadLimits.LogLineBytes)
             throw new CheckException($"log line longer than {ReadLimits.Format(ReadLimits.LogLineBytes)} (the read limit for one line) at offset {lineOffset}");
         Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, ReadLimits.LogLineBytes + 1L));
-    }
-
-    private void ScanPlain(Stream stream, long offset)
-    {
-        var bytes = new MemoryStream();
-        stream.CopyTo(bytes);
-        BytesScanned += bytes.Length;
-        var rest = bytes.ToArray().AsSpan();
-        while (true)
-        {
-            var nl = rest.IndexOf((byte)'\n');
-            if (nl < 0) break;
-            Line(rest[..nl], offset);
-            offset += nl + 1;
-            CommitLineEnd(offset);
-            rest = rest[(nl + 1)..];
-        }
-        if (!rest.IsEmpty) Line(rest, offset);
     }
 
     /// <summary>
@@ -237,7 +201,7 @@ public sealed class LogScanner
     /// </summary>
     private void ProcessLine(ReadOnlySpan<byte> line, long offset)
     {
-        if (_stanza is null && !_skippingStanza && !_plain)
+        if (_stanza is null && !_skippingStanza)
         {
             if (_stats is not null)
             {
@@ -354,7 +318,7 @@ public sealed class LogScanner
             }
         }
 
-        var cls = _plain ? LinePatterns.ClassifyPlain(normal) : LinePatterns.Classify(normal);
+        var cls = LinePatterns.Classify(normal);
 
         // 5. Continuation lines of a text failure (a backend's output: "Permission denied (publickey).").
         if (_context is not null && cls.Kind is LineKind.Unknown or LineKind.Blank)
@@ -504,7 +468,7 @@ public sealed class LogScanner
         }
 
         var normal = LinePatterns.Normalise(Encoding.UTF8.GetBytes(first));
-        var cls = _plain ? LinePatterns.ClassifyPlain(normal) : LinePatterns.Classify(normal);
+        var cls = LinePatterns.Classify(normal);
         if (stanza.Level == "INFO")
         {
             if (stanza.Code == 3) _runs.Line(LineKind.Maintenance, _stanzaOffset, "collection-status", machine: true);
@@ -587,7 +551,7 @@ public sealed class LogScanner
         return space > 0 && long.TryParse(rest[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
     }
 
-    private string Text(ReadOnlySpan<byte> bytes) => _plain ? Encoding.UTF8.GetString(bytes) : _texts.Text(bytes);
+    private string Text(ReadOnlySpan<byte> bytes) => _texts.Text(bytes);
 
-    private string TrimmedText(ReadOnlySpan<byte> bytes) => _plain ? Encoding.UTF8.GetString(bytes).Trim() : _texts.TrimmedText(bytes);
+    private string TrimmedText(ReadOnlySpan<byte> bytes) => _texts.TrimmedText(bytes);
 }
