@@ -26,9 +26,9 @@ public class LogScanBenchmarks
     [Benchmark]
     public long StatisticsBlock()
     {
-        var stats = new BackupStatistics();
-        foreach (var line in StatisticsLines) stats.TryAddLine(line);
-        return stats.Errors ?? -1;
+        var block = new StatisticsBlockParser();
+        foreach (var line in StatisticsLines) block.TryAddLine(line);
+        return block.Statistics.Errors ?? -1;
     }
 
     private static readonly string[] StatisticsLines =

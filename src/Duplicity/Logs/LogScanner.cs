@@ -42,9 +42,9 @@ public sealed class LogScanner
     private bool _skippingStanza;
 
     // A text Backup Statistics block being read; the one that just closed (a repeated closing line damages it).
-    private BackupStatistics? _stats;
+    private StatisticsBlockParser? _stats;
     private long _statsOffset;
-    private BackupStatistics? _closedStats;
+    private (StatisticsBlockParser Block, LogRun Run)? _closedStats;
 
     // The line being dispatched ended a block that held nothing after its heading: a heading here is a repeated one
     // (a new run's block follows a whole block, never a bare heading).
@@ -218,13 +218,12 @@ public sealed class LogScanner
     /// False for any other line (the block ended without its closing line; the caller goes on with it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TakeStatisticsLine(BackupStatistics stats, ReadOnlySpan<byte> line)
+    private bool TakeStatisticsLine(StatisticsBlockParser stats, ReadOnlySpan<byte> line)
     {
-        if (BackupStatistics.IsClosingLine(line))
+        if (StatisticsBlockParser.IsClosingLine(line))
         {
             stats.Close(line);
-            EndStatistics();
-            _closedStats = stats;
+            _closedStats = (stats, EndStatistics());
             return true;
         }
         // A wrapper that stamps every line (ts, logger) stamps these too: the stamp is not the line's.
@@ -237,9 +236,10 @@ public sealed class LogScanner
         if (_closedStats is { } closed)
         {
             _closedStats = null;
-            if (BackupStatistics.IsClosingLine(line))
+            if (StatisticsBlockParser.IsClosingLine(line))
             {
-                closed.Close(line);
+                closed.Block.Close(line);
+                RunBuilder.StatisticsAmended(closed.Run, closed.Block.Statistics);
                 return;
             }
         }
@@ -362,20 +362,20 @@ public sealed class LogScanner
                 if (machine)
                 {
                     var heading = stanzaMessage![0];
-                    var stats = new BackupStatistics(Encoding.UTF8.GetBytes(heading), heading.Length > 0 && heading[0] is ' ' or '\t');
+                    var stats = new StatisticsBlockParser(Encoding.UTF8.GetBytes(heading), heading.Length > 0 && heading[0] is ' ' or '\t');
                     var ended = false;
                     foreach (var m in stanzaMessage.Skip(1))
                     {
                         if (stats.Closed) stats.After(m);
                         else if (ended) continue;
-                        else if (BackupStatistics.IsClosingLine(m)) stats.Close(m);
+                        else if (StatisticsBlockParser.IsClosingLine(m)) stats.Close(m);
                         else if (!stats.TryAddLine(m)) ended = true;
                     }
-                    _runs.Statistics(stats, offset, true);
+                    _runs.Statistics(stats.Statistics, offset, true);
                 }
                 else
                 {
-                    _stats = new BackupStatistics(normal, _indented);
+                    _stats = new StatisticsBlockParser(normal, _indented);
                     if (_headingRepeated) _stats.MarkDamaged("heading repeated", normal);
                     _statsOffset = offset;
                 }
@@ -434,11 +434,11 @@ public sealed class LogScanner
 
     private void EndContext() => _context = null;
 
-    private void EndStatistics()
+    private LogRun EndStatistics()
     {
         var stats = _stats!;
         _stats = null;
-        _runs.Statistics(stats, _statsOffset, false);
+        return _runs.Statistics(stats.Statistics, _statsOffset, false);
     }
 
     private void FinishStanza(long offset)
