@@ -10,14 +10,16 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// </summary>
 internal sealed class StatisticsBlockHandler(RunBuilder runs)
 {
-    private StatisticsBlockParser? _open;
+    // One parser for every text block of the log, so that a block allocates only its statistics.
+    private readonly StatisticsBlockParser _parser = new();
+    private bool _open;
     private long _offset;
 
-    // The block that the previous line closed, and its run.
-    private (StatisticsBlockParser Block, LogRun Run)? _closed;
+    // The run of the block that the previous line closed (the parser still holds that block).
+    private LogRun? _closed;
 
     /// <summary>A text block is being read.</summary>
-    public bool IsOpen => _open is not null;
+    public bool IsOpen => _open;
 
     /// <summary>Where the open block started (read again whole by the next check when cut off at the end).</summary>
     public long Offset => _offset;
@@ -25,8 +27,9 @@ internal sealed class StatisticsBlockHandler(RunBuilder runs)
     /// <summary>A text block starts at its heading (a repeated heading, or one with blanks before it, damages it).</summary>
     public void Start(ReadOnlySpan<byte> heading, bool indented, bool repeated, long offset)
     {
-        _open = new StatisticsBlockParser(heading, indented);
-        if (repeated) _open.MarkDamaged("heading repeated", heading);
+        _parser.Reset(heading, indented);
+        if (repeated) _parser.MarkDamaged("heading repeated", heading);
+        _open = true;
         _offset = offset;
     }
 
@@ -37,11 +40,11 @@ internal sealed class StatisticsBlockHandler(RunBuilder runs)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Take(ReadOnlySpan<byte> line)
     {
-        var block = _open!;
+        var block = _parser;
         if (StatisticsBlockParser.IsClosingLine(line))
         {
             block.Close(line);
-            _closed = (block, End());
+            _closed = End();
             return true;
         }
         // A wrapper that stamps every line (ts, logger) stamps these too: the stamp is not the line's.
@@ -52,27 +55,26 @@ internal sealed class StatisticsBlockHandler(RunBuilder runs)
     /// <summary>The line after a closed block: true when it repeats the closing line (which damages the block).</summary>
     public bool TakeRepeatedClosingLine(ReadOnlySpan<byte> line)
     {
-        if (_closed is not { } closed) return false;
+        if (_closed is not { } run) return false;
         _closed = null;
         if (!StatisticsBlockParser.IsClosingLine(line)) return false;
-        closed.Block.Close(line);
-        RunBuilder.StatisticsAmended(closed.Run, closed.Block.Statistics);
+        _parser.Close(line);
+        RunBuilder.StatisticsAmended(run, _parser.Statistics);
         return true;
     }
 
     /// <summary>Ends the open block where it stands; true when nothing was read after its heading.</summary>
     public bool EndUnclosed()
     {
-        var empty = _open!.IsEmpty;
+        var empty = _parser.IsEmpty;
         End();
         return empty;
     }
 
     private LogRun End()
     {
-        var block = _open!;
-        _open = null;
-        return runs.Statistics(block.Statistics, _offset, false);
+        _open = false;
+        return runs.Statistics(_parser.Statistics, _offset, false);
     }
 
     /// <summary>A machine-log block: the message of the stanza whose first line is the heading.</summary>

@@ -9,13 +9,14 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// (one dispatch on its bytes), reads its value by the <see cref="StatisticsGrammar"/> of that key, and notes the
 /// first damage (a key indented, repeated, out of order or unreadable; a line missing; the heading or closing
 /// line not as duplicity writes it). A big log holds a block per run: an intact line is read from its UTF-8 bytes
-/// with no decoding and no allocation.
+/// with no decoding and no allocation, and the log scanner reuses one parser for every block (<see cref="Reset"/>):
+/// a block costs the allocation of its <see cref="BackupStatistics"/> only.
 /// </summary>
 public sealed class StatisticsBlockParser
 {
     // Length of the heading, which the closing line repeats in dashes (statistics.py: footer = "-" * len(header));
     // 0 when the block was made without its heading (tests of single lines).
-    private readonly int _headingLength;
+    private int _headingLength;
 
     // The known keys read so far (in print order, each once) and those whose value was read; the values by key.
     private readonly StatisticsGrammar.Value[] _values = new StatisticsGrammar.Value[(int)Field.Errors + 1];
@@ -34,8 +35,18 @@ public sealed class StatisticsBlockParser
     }
 
     /// <summary>A block that starts with <paramref name="heading"/> (the line as duplicity wrote it, after any time stamp).</summary>
-    public StatisticsBlockParser(ReadOnlySpan<byte> heading, bool indented = false)
+    public StatisticsBlockParser(ReadOnlySpan<byte> heading, bool indented = false) => Reset(heading, indented);
+
+    /// <summary>Forgets the block read so far: a new one starts with <paramref name="heading"/>.</summary>
+    public void Reset(ReadOnlySpan<byte> heading, bool indented = false)
     {
+        _fieldsSeen = 0;
+        _fieldsRead = 0;
+        _lastField = Field.Other;
+        _damage = null;
+        _damagedLine = null;
+        _statistics = null;
+        Closed = false;
         _headingLength = heading.Length;
         if (indented) Damage("heading indented", heading);
         else if (!StatisticsGrammar.IsHeading(heading)) Damage("heading damaged", heading);
