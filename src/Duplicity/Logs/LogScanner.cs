@@ -13,8 +13,9 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// splits lines on bytes with a vectorised search, classifies a line by its first bytes
 /// (<see cref="LinePatterns"/>), and turns into a string only the lines it keeps. A line inside something open goes
 /// to its handler (a machine-log stanza, a statistics block, a traceback, the context lines of a failure); any
-/// other line is classified and dispatched to the runs. Memory stays flat: finished runs go to the sink. Lines are kept as written; the evaluation masks secrets in
-/// every line it shows (masking costs regular expressions, so it is paid only for what is shown).
+/// other line is classified and dispatched to the runs. Memory stays flat: finished runs go to the sink. Lines are
+/// kept as written; the evaluation masks secrets in every line it shows (masking costs regular expressions, so it
+/// is paid only for what is shown).
 /// </summary>
 public sealed class LogScanner
 {
