@@ -103,7 +103,7 @@ public sealed class LogEvaluator(LogOptions options, DateTimeOffset now, SecretM
             result.Add(restarted, ServiceState.Ok);
         }
 
-        if (scan.LastStatisticsRun?.Statistics is { } stats) result.PerfData.AddRange(stats.PerfData());
+        if (scan.LastStatisticsRun?.Statistics is { } stats) result.PerfData.AddRange(StatisticsPerfData.Of(stats));
         result.PerfData.Add(PerfDatum.WithThreshold("log_age", age, "s", options.Age, min: 0));
         return result;
     }

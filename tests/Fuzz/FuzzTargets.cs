@@ -186,7 +186,7 @@ public static class FuzzTargets
         foreach (var r in runs)
         {
             _ = (r.Failures.Count, r.Epoch, r.IsMaintenance, r.IsOver);
-            if (r.Statistics is { } s) _ = s.PerfData().Count();
+            if (r.Statistics is { } s) _ = (s.IsComplete, s.DamageReason);
         }
     }
 

@@ -5,31 +5,46 @@ namespace DuplicityChecks.Duplicity.Logs;
 
 /// <summary>
 /// One row of the table of known failures (<see cref="KnownFailures"/>): how bad it is, what to call it, how it
-/// is recognised in text output and in the machine log, and the commands that fix it.
+/// is recognised in text output and in the machine log, and the commands that fix it. A row names only the ways
+/// it is recognised; the others are empty.
 /// </summary>
-/// <param name="Name">Stable id, shown in long output and used by tests (<c>passphrase_eof</c>).</param>
-/// <param name="Summary">What happened, in words an operator understands at 3 a.m.</param>
-/// <param name="Family">Failures of one family refine each other: a backend failure whose message says
-/// "Permission denied" becomes <c>backend_auth</c>.</param>
-/// <param name="LineStarts">A text line (after a time stamp prefix and leading blanks) starting with one of these
-/// triggers the failure.</param>
-/// <param name="Details">Looked for inside the message of a failure of the same family (the trigger line and its
-/// continuation lines, or a stanza's message): the first hit turns that failure into this one.</param>
-/// <param name="Exceptions">Exception lines that end a traceback (<c>EOFError</c>, <c>OSError: [Errno 28]</c>):
-/// the line starts with, or contains, one of these.</param>
-/// <param name="Codes">Machine-log stanzas that mean this failure. Machine codes win over texts.</param>
-/// <param name="Fix">The hints, filled in from the job.</param>
-public sealed record KnownFailure(
-    string Name,
-    ServiceState Severity,
-    string Summary,
-    string Family,
-    string[] LineStarts,
-    string[] Details,
-    string[] Exceptions,
-    MachineCode[] Codes,
-    Func<FixCommands, string[]> Fix)
+public sealed record KnownFailure
 {
+    /// <summary>Stable id, shown in long output and used by tests (<c>passphrase_eof</c>).</summary>
+    public required string Name { get; init; }
+
+    public required ServiceState Severity { get; init; }
+
+    /// <summary>What happened, in words an operator understands at 3 a.m.</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>
+    /// Failures of one family refine each other: a backend failure whose message says "Permission denied" becomes
+    /// <c>backend_auth</c>.
+    /// </summary>
+    public required string Family { get; init; }
+
+    /// <summary>A text line (after a time stamp prefix and leading blanks) starting with one of these triggers the failure.</summary>
+    public string[] LineStarts { get; init; } = [];
+
+    /// <summary>
+    /// Looked for inside the message of a failure of the same family (the trigger line and its continuation lines,
+    /// or a stanza's message): the first hit turns that failure into this one.
+    /// </summary>
+    public string[] Details { get; init; } = [];
+
+    /// <summary>
+    /// Exception lines that end a traceback (<c>EOFError</c>, <c>OSError: [Errno 28]</c>): the line starts with, or
+    /// contains, one of these.
+    /// </summary>
+    public string[] Exceptions { get; init; } = [];
+
+    /// <summary>Machine-log stanzas that mean this failure. Machine codes win over texts.</summary>
+    public MachineCode[] Codes { get; init; } = [];
+
+    /// <summary>The hints, filled in from the job.</summary>
+    public required Func<FixCommands, string[]> Fix { get; init; }
+
     public override string ToString() => Name;
 }
 

@@ -10,187 +10,277 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// </summary>
 public static class KnownFailures
 {
-    private static string[] None => [];
-
     private static string[] RunByHand(FixCommands f) =>
         [$"run the job once by hand in tmux or screen and type the passphrase when asked: {f.RunJob}", $"then confirm: {f.CollectionStatus}"];
 
     private static string[] Confirm(FixCommands f) => [$"confirm the state of the backup: {f.CollectionStatus}"];
 
-    public static readonly KnownFailure OrphanedFiles = new(
-        "orphaned_files", ServiceState.Warning,
-        "duplicity found orphaned backup files at the destination",
-        "sets",
-        ["Warning, found the following orphaned backup file", "WARNING. found the following orphaned backup file"],
-        None, None, [MachineCode.Warning(6)],
-        f => [$"delete them: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure OrphanedFiles = new()
+    {
+        Name = "orphaned_files",
+        Severity = ServiceState.Warning,
+        Summary = "duplicity found orphaned backup files at the destination",
+        Family = "sets",
+        LineStarts = ["Warning, found the following orphaned backup file", "WARNING. found the following orphaned backup file"],
+        Codes = [MachineCode.Warning(6)],
+        Fix = f => [$"delete them: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure IncompleteSets = new(
-        "incomplete_sets", ServiceState.Warning,
-        "duplicity found incomplete backup sets (left by an aborted run)",
-        "sets",
-        ["Warning, found incomplete backup sets", "WARNING. found incomplete backup sets", "WARNING. found missing difftar"],
-        None, None, [MachineCode.Warning(5)],
-        f => [$"the next backup resumes or restarts them; to delete them now: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure IncompleteSets = new()
+    {
+        Name = "incomplete_sets",
+        Severity = ServiceState.Warning,
+        Summary = "duplicity found incomplete backup sets (left by an aborted run)",
+        Family = "sets",
+        LineStarts = ["Warning, found incomplete backup sets", "WARNING. found incomplete backup sets", "WARNING. found missing difftar"],
+        Codes = [MachineCode.Warning(5)],
+        Fix = f => [$"the next backup resumes or restarts them; to delete them now: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure PassphraseEof = new(
-        "passphrase_eof", ServiceState.Critical,
-        "duplicity asked for the GPG passphrase and got EOF",
-        "passphrase",
-        None, None, ["EOFError"], [MachineCode.Error(30, "EOFError")],
-        RunByHand);
+    public static readonly KnownFailure PassphraseEof = new()
+    {
+        Name = "passphrase_eof",
+        Severity = ServiceState.Critical,
+        Summary = "duplicity asked for the GPG passphrase and got EOF",
+        Family = "passphrase",
+        Exceptions = ["EOFError"],
+        Codes = [MachineCode.Error(30, "EOFError")],
+        Fix = RunByHand,
+    };
 
-    public static readonly KnownFailure PassphraseWait = new(
-        "passphrase_wait", ServiceState.Critical,
-        "duplicity is waiting for the GPG passphrase",
-        "passphrase",
-        None, None, None, [],
-        RunByHand);
+    public static readonly KnownFailure PassphraseWait = new()
+    {
+        Name = "passphrase_wait",
+        Severity = ServiceState.Critical,
+        Summary = "duplicity is waiting for the GPG passphrase",
+        Family = "passphrase",
+        Fix = RunByHand,
+    };
 
-    public static readonly KnownFailure GpgFailed = new(
-        "gpg_failed", ServiceState.Critical,
-        "GPG failed (wrong passphrase or key?)",
-        "gpg",
-        ["GPGError: GPG Failed", "Error processing remote manifest", "Error processing remote file"],
-        None, ["GPGError"], [MachineCode.Error(31), MachineCode.Error(1, message: "Error processing remote")],
-        f => [$"check the passphrase and keys the job uses, then run it by hand: {f.RunJob}", $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure GpgFailed = new()
+    {
+        Name = "gpg_failed",
+        Severity = ServiceState.Critical,
+        Summary = "GPG failed (wrong passphrase or key?)",
+        Family = "gpg",
+        LineStarts = ["GPGError: GPG Failed", "Error processing remote manifest", "Error processing remote file"],
+        Exceptions = ["GPGError"],
+        Codes = [MachineCode.Error(31), MachineCode.Error(1, message: "Error processing remote")],
+        Fix = f => [$"check the passphrase and keys the job uses, then run it by hand: {f.RunJob}", $"then confirm: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure LocalDiskFull = new(
-        "local_disk_full", ServiceState.Critical,
-        "the local disk is full (archive dir or temp dir: No space left on device)",
-        "crash",
-        None, None, ["OSError: [Errno 28]", "No space left on device"],
-        [MachineCode.Error(30, message: "No space left on device"), MachineCode.Error(30, message: "Errno 28")],
-        f => ["free space for the archive dir (cache) and the temp dir", .. RunByHand(f)]);
+    public static readonly KnownFailure LocalDiskFull = new()
+    {
+        Name = "local_disk_full",
+        Severity = ServiceState.Critical,
+        Summary = "the local disk is full (archive dir or temp dir: No space left on device)",
+        Family = "crash",
+        Exceptions = ["OSError: [Errno 28]", "No space left on device"],
+        Codes = [MachineCode.Error(30, message: "No space left on device"), MachineCode.Error(30, message: "Errno 28")],
+        Fix = f => ["free space for the archive dir (cache) and the temp dir", .. RunByHand(f)],
+    };
 
-    public static readonly KnownFailure DestinationFull = new(
-        "destination_full", ServiceState.Critical,
-        "the backup destination is full (No space left on device)",
-        "backend",
-        None, ["No space left on device", "Errno 28"], None,
-        [MachineCode.Error(53), MachineCode.Error(50, "BackendException", "No space left on device")],
-        f => ["free space at the destination (duplicity remove-older-than / remove-all-but-n-full --force)", $"then remove the partial set: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure DestinationFull = new()
+    {
+        Name = "destination_full",
+        Severity = ServiceState.Critical,
+        Summary = "the backup destination is full (No space left on device)",
+        Family = "backend",
+        Details = ["No space left on device", "Errno 28"],
+        Codes = [MachineCode.Error(53), MachineCode.Error(50, "BackendException", "No space left on device")],
+        Fix = f =>
+        [
+            "free space at the destination (duplicity remove-older-than / remove-all-but-n-full --force)", $"then remove the partial set: {f.Cleanup}",
+            $"then confirm: {f.CollectionStatus}",
+        ],
+    };
 
-    public static readonly KnownFailure BackendAuth = new(
-        "backend_auth", ServiceState.Critical,
-        "the backend refused the login (Permission denied)",
-        "backend",
-        None, ["Permission denied"], None, [MachineCode.Error(51)],
-        f => [$"check the backup user's ssh key or credentials for the destination, then: {f.CollectionStatus}"]);
+    public static readonly KnownFailure BackendAuth = new()
+    {
+        Name = "backend_auth",
+        Severity = ServiceState.Critical,
+        Summary = "the backend refused the login (Permission denied)",
+        Family = "backend",
+        Details = ["Permission denied"],
+        Codes = [MachineCode.Error(51)],
+        Fix = f => [$"check the backup user's ssh key or credentials for the destination, then: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure BackendUnreachable = new(
-        "backend_unreachable", ServiceState.Critical,
-        "the backend is unreachable",
-        "backend",
-        ["BackendException: ssh connection to"],
-        ["Connection refused", "Unable to connect", "failed to connect", "No route to host", "Name or service not known",
-            "Could not resolve", "Connection timed out", "Network is unreachable"],
-        None, [MachineCode.Error(38)],
-        f => [$"check that the destination host and service are up and reachable from here, then: {f.CollectionStatus}"]);
+    public static readonly KnownFailure BackendUnreachable = new()
+    {
+        Name = "backend_unreachable",
+        Severity = ServiceState.Critical,
+        Summary = "the backend is unreachable",
+        Family = "backend",
+        LineStarts = ["BackendException: ssh connection to"],
+        Details =
+        [
+            "Connection refused", "Unable to connect", "failed to connect", "No route to host", "Name or service not known", "Could not resolve",
+            "Connection timed out", "Network is unreachable",
+        ],
+        Codes = [MachineCode.Error(38)],
+        Fix = f => [$"check that the destination host and service are up and reachable from here, then: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure BackendFailed = new(
-        "backend_failed", ServiceState.Critical,
-        "the backend failed and duplicity gave up",
-        "backend",
-        ["Giving up after ", "BackendException:"],
-        None, ["BackendException"],
-        [MachineCode.Error(23, "BackendException"), new("ERROR", 50, 56)],
-        Confirm);
+    public static readonly KnownFailure BackendFailed = new()
+    {
+        Name = "backend_failed",
+        Severity = ServiceState.Critical,
+        Summary = "the backend failed and duplicity gave up",
+        Family = "backend",
+        LineStarts = ["Giving up after ", "BackendException:"],
+        Exceptions = ["BackendException"],
+        Codes = [MachineCode.Error(23, "BackendException"), new("ERROR", 50, 56)],
+        Fix = Confirm,
+    };
 
-    public static readonly KnownFailure LockHeld = new(
-        "lock_held", ServiceState.Warning,
-        "another duplicity instance held the lock (a backup was still running?)",
-        "lock",
-        ["Another duplicity instance is already running", "Another instance is already running"],
-        None, None, [MachineCode.Error(23, message: "Another")],
-        f => ["check whether a backup is still running (check_duplicity_running, ps -C duplicity); if none is, the next run takes the lock again",
-            $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure LockHeld = new()
+    {
+        Name = "lock_held",
+        Severity = ServiceState.Warning,
+        Summary = "another duplicity instance held the lock (a backup was still running?)",
+        Family = "lock",
+        LineStarts = ["Another duplicity instance is already running", "Another instance is already running"],
+        Codes = [MachineCode.Error(23, message: "Another")],
+        Fix = f =>
+        [
+            "check whether a backup is still running (check_duplicity_running, ps -C duplicity); if none is, the next run takes the lock again",
+            $"then confirm: {f.CollectionStatus}",
+        ],
+    };
 
-    public static readonly KnownFailure TempSpace = new(
-        "temp_space", ServiceState.Critical,
-        "not enough temp space for the backup",
-        "temp",
-        ["Temp space has "], None, None, [MachineCode.Error(35)],
-        f => [$"free space in the temp dir or point --tempdir elsewhere, then run the job: {f.RunJob}"]);
+    public static readonly KnownFailure TempSpace = new()
+    {
+        Name = "temp_space",
+        Severity = ServiceState.Critical,
+        Summary = "not enough temp space for the backup",
+        Family = "temp",
+        LineStarts = ["Temp space has "],
+        Codes = [MachineCode.Error(35)],
+        Fix = f => [$"free space in the temp dir or point --tempdir elsewhere, then run the job: {f.RunJob}"],
+    };
 
-    public static readonly KnownFailure SourceChanged = new(
-        "source_changed", ServiceState.Critical,
-        "the backup source (directory or host) differs from the chain's",
-        "source",
-        ["Fatal Error: Backup source directory has changed", "Fatal Error: Backup source host has changed"],
-        None, None, [MachineCode.Error(42), MachineCode.Error(3)],
-        f => [$"if the change is intended, run once with --allow-source-mismatch or start a new full: {f.RunJob}"]);
+    public static readonly KnownFailure SourceChanged = new()
+    {
+        Name = "source_changed",
+        Severity = ServiceState.Critical,
+        Summary = "the backup source (directory or host) differs from the chain's",
+        Family = "source",
+        LineStarts = ["Fatal Error: Backup source directory has changed", "Fatal Error: Backup source host has changed"],
+        Codes = [MachineCode.Error(42), MachineCode.Error(3)],
+        Fix = f => [$"if the change is intended, run once with --allow-source-mismatch or start a new full: {f.RunJob}"],
+    };
 
-    public static readonly KnownFailure EncryptionMismatch = new(
-        "encryption_mismatch", ServiceState.Critical,
-        "a restarted backup used other encryption settings than the interrupted one",
-        "restart",
-        ["Restarting backup, but current encryption settings do not match"],
-        None, None, [MachineCode.Error(45)],
-        f => [$"run with the original encryption settings, or delete the partial set: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure EncryptionMismatch = new()
+    {
+        Name = "encryption_mismatch",
+        Severity = ServiceState.Critical,
+        Summary = "a restarted backup used other encryption settings than the interrupted one",
+        Family = "restart",
+        LineStarts = ["Restarting backup, but current encryption settings do not match"],
+        Codes = [MachineCode.Error(45)],
+        Fix = f => [$"run with the original encryption settings, or delete the partial set: {f.Cleanup}", $"then confirm: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure ManifestError = new(
-        "manifest_error", ServiceState.Critical,
-        "the backup's manifests are missing, unreadable or do not match",
-        "manifest",
-        ["Fatal Error: No manifests found", "Fatal Error: Remote manifest does not match", "Fatal Error: Neither remote nor local manifest"],
-        None, None, [MachineCode.Error(4), MachineCode.Error(5), MachineCode.Error(6)],
-        Confirm);
+    public static readonly KnownFailure ManifestError = new()
+    {
+        Name = "manifest_error",
+        Severity = ServiceState.Critical,
+        Summary = "the backup's manifests are missing, unreadable or do not match",
+        Family = "manifest",
+        LineStarts =
+            ["Fatal Error: No manifests found", "Fatal Error: Remote manifest does not match", "Fatal Error: Neither remote nor local manifest"],
+        Codes = [MachineCode.Error(4), MachineCode.Error(5), MachineCode.Error(6)],
+        Fix = Confirm,
+    };
 
-    public static readonly KnownFailure FatalError = new(
-        "fatal_error", ServiceState.Critical,
-        "duplicity stopped with a fatal error",
-        "fatal",
-        ["Fatal Error: "], None, None, [new("ERROR", 2, 99)],
-        f => [$"read the error above; then run the job by hand: {f.RunJob}"]);
+    public static readonly KnownFailure FatalError = new()
+    {
+        Name = "fatal_error",
+        Severity = ServiceState.Critical,
+        Summary = "duplicity stopped with a fatal error",
+        Family = "fatal",
+        LineStarts = ["Fatal Error: "],
+        Codes = [new("ERROR", 2, 99)],
+        Fix = f => [$"read the error above; then run the job by hand: {f.RunJob}"],
+    };
 
-    public static readonly KnownFailure Crashed = new(
-        "crashed", ServiceState.Critical,
-        "duplicity crashed (traceback)",
-        "crash",
-        None, None, None, [MachineCode.Error(30)],
-        f => [$"read the traceback; then run the job by hand: {f.RunJob}"]);
+    public static readonly KnownFailure Crashed = new()
+    {
+        Name = "crashed",
+        Severity = ServiceState.Critical,
+        Summary = "duplicity crashed (traceback)",
+        Family = "crash",
+        Codes = [MachineCode.Error(30)],
+        Fix = f => [$"read the traceback; then run the job by hand: {f.RunJob}"],
+    };
 
-    public static readonly KnownFailure SourceErrors = new(
-        "source_errors", ServiceState.Warning,
-        "some source files could not be backed up (Errors > 0)",
-        "source_errors",
-        ["Error accessing possibly locked file"], None, None, [MachineCode.Warning(9), MachineCode.Warning(10)],
-        _ => ["run the job with --verbosity info to see which files could not be read"]);
+    public static readonly KnownFailure SourceErrors = new()
+    {
+        Name = "source_errors",
+        Severity = ServiceState.Warning,
+        Summary = "some source files could not be backed up (Errors > 0)",
+        Family = "source_errors",
+        LineStarts = ["Error accessing possibly locked file"],
+        Codes = [MachineCode.Warning(9), MachineCode.Warning(10)],
+        Fix = _ => ["run the job with --verbosity info to see which files could not be read"],
+    };
 
-    public static readonly KnownFailure StatisticsDamaged = new(
-        "statistics_damaged", ServiceState.Unknown,
-        "backup statistics damaged",
-        "statistics",
-        None, None, None, [],
-        f => [$"the block does not read as duplicity prints it, so it proves nothing: read the run in the log, then confirm: {f.CollectionStatus}"]);
+    public static readonly KnownFailure StatisticsDamaged = new()
+    {
+        Name = "statistics_damaged",
+        Severity = ServiceState.Unknown,
+        Summary = "backup statistics damaged",
+        Family = "statistics",
+        Fix = f =>
+            [$"the block does not read as duplicity prints it, so it proves nothing: read the run in the log, then confirm: {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure VerifyDifferences = new(
-        "verify_differences", ServiceState.Warning,
-        "verify found differences between the backup and the source",
-        "verify",
-        None, None, None, [],
-        f => [$"compare by hand: sudo -iu <user> duplicity verify --compare-data <destination> <source>; {f.CollectionStatus}"]);
+    public static readonly KnownFailure VerifyDifferences = new()
+    {
+        Name = "verify_differences",
+        Severity = ServiceState.Warning,
+        Summary = "verify found differences between the backup and the source",
+        Family = "verify",
+        Fix = f => [$"compare by hand: sudo -iu <user> duplicity verify --compare-data <destination> <source>; {f.CollectionStatus}"],
+    };
 
-    public static readonly KnownFailure ErrorReported = new(
-        "error_reported", ServiceState.Warning,
-        "duplicity reported an error",
-        "error",
-        None, None, None, [MachineCode.Error(1)],
-        Confirm);
+    public static readonly KnownFailure ErrorReported = new()
+    {
+        Name = "error_reported",
+        Severity = ServiceState.Warning,
+        Summary = "duplicity reported an error",
+        Family = "error",
+        Codes = [MachineCode.Error(1)],
+        Fix = Confirm,
+    };
 
-    public static readonly KnownFailure Unfinished = new(
-        "unfinished", ServiceState.Warning,
-        "the run did not finish (no Backup Statistics and no error: still running, or killed)",
-        "unfinished",
-        None, None, None, [],
-        f => ["if no duplicity is running (check_duplicity_running), the run was killed", .. RunByHand(f)]);
+    public static readonly KnownFailure Unfinished = new()
+    {
+        Name = "unfinished",
+        Severity = ServiceState.Warning,
+        Summary = "the run did not finish (no Backup Statistics and no error: still running, or killed)",
+        Family = "unfinished",
+        Fix = f => ["if no duplicity is running (check_duplicity_running), the run was killed", .. RunByHand(f)],
+    };
 
-    public static readonly KnownFailure JobCritical = new(
-        "log_critical", ServiceState.Critical, "a line matched the job's log_critical pattern", "job", None, None, None, [], Confirm);
+    public static readonly KnownFailure JobCritical = new()
+    {
+        Name = "log_critical",
+        Severity = ServiceState.Critical,
+        Summary = "a line matched the job's log_critical pattern",
+        Family = "job",
+        Fix = Confirm,
+    };
 
-    public static readonly KnownFailure JobWarning = new(
-        "log_warning", ServiceState.Warning, "a line matched the job's log_warning pattern", "job", None, None, None, [], Confirm);
+    public static readonly KnownFailure JobWarning = new()
+    {
+        Name = "log_warning",
+        Severity = ServiceState.Warning,
+        Summary = "a line matched the job's log_warning pattern",
+        Family = "job",
+        Fix = Confirm,
+    };
 
     // An array, not the interface: the scanner walks it for every failure line of a big log.
     private static readonly KnownFailure[] Table =

@@ -162,15 +162,6 @@ public static class LinePatterns
         return default;
     }
 
-    /// <summary><see cref="Classify(ReadOnlySpan{byte})"/> without the 8-byte pre-test (what tests compare it with).</summary>
-    internal static LineClass ClassifyPlain(ReadOnlySpan<byte> line)
-    {
-        if (line.IsEmpty) return new LineClass(LineKind.Blank);
-        foreach (ref readonly var p in ByFirstByte[line[0]].AsSpan())
-            if (line.StartsWith(p.Bytes)) return p.Class;
-        return default;
-    }
-
     public static LineClass Classify(string line) => Classify(Encoding.UTF8.GetBytes(Normalise(line)));
 
     /// <summary>

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
-using DuplicityChecks.Duplicity.MachineLog;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.Logs;
@@ -13,21 +11,14 @@ namespace DuplicityChecks.Duplicity.Logs;
 /// Streams a log (cron output, a wrapper's log, merged stdout and stderr, or duplicity's machine log, detected per
 /// run) and finds its runs, failures and statistics (acquisition). Built for big logs: it reads large blocks,
 /// splits lines on bytes with a vectorised search, classifies a line by its first bytes
-/// (<see cref="LinePatterns"/>), and turns into a string only the lines it keeps. Machine-log stanzas of interest
-/// are parsed by <see cref="MachineLogReader"/>; INFO/DEBUG stanzas (one per file at -v5 and up) are skipped.
-/// Memory stays flat: finished runs go to the sink. Lines are kept as written; the evaluation masks secrets in
-/// every line it shows (masking costs regular expressions, so it is paid only for what is shown).
+/// (<see cref="LinePatterns"/>), and turns into a string only the lines it keeps. A line inside something open goes
+/// to its handler (a machine-log stanza, a statistics block, a traceback, the context lines of a failure); any
+/// other line is classified and dispatched to the runs. Memory stays flat: finished runs go to the sink. Lines are
+/// kept as written; the evaluation masks secrets in every line it shows (masking costs regular expressions, so it
+/// is paid only for what is shown).
 /// </summary>
 public sealed class LogScanner
 {
-    private const int MaxStanzaLines = 400;
-
-    /// <summary>
-    /// Bytes kept of one stanza line: 400 lines of the 1 MiB a line may have would be 800 MB of text; a stanza's
-    /// first line is what classifies it, and what is shown of a line is cut at 300 characters anyway.
-    /// </summary>
-    private const int MaxStanzaLineBytes = 4096;
-    private const int ContextLines = 8;
     private static readonly byte[] Traceback = "Traceback ("u8.ToArray();
 
     private readonly JobPatterns _patterns;
@@ -36,15 +27,10 @@ public sealed class LogScanner
     private readonly LineTextCache _texts = new();
     private readonly int _bufferSize;
 
-    // Machine stanza being collected (ERROR/WARNING/NOTICE), or skipped (INFO/DEBUG).
-    private List<string>? _stanza;
-    private long _stanzaOffset;
-    private bool _skippingStanza;
-
-    // A text Backup Statistics block being read; the one that just closed (a repeated closing line damages it).
-    private BackupStatistics? _stats;
-    private long _statsOffset;
-    private BackupStatistics? _closedStats;
+    private readonly MachineStanzaHandler _stanzas;
+    private readonly StatisticsBlockHandler _statistics;
+    private readonly TracebackHandler _traceback;
+    private readonly FailureContext _context;
 
     // The line being dispatched ended a block that held nothing after its heading: a heading here is a repeated one
     // (a new run's block follows a whole block, never a bare heading).
@@ -53,19 +39,7 @@ public sealed class LogScanner
     // The line being dispatched started with a blank (Normalise drops them; a statistics heading must not have any).
     private bool _indented;
 
-    // Inside a text traceback (after "Traceback (...):" until its exception line).
-    private bool _inTraceback;
-    private long _tracebackOffset;
-
-    // The failure whose continuation lines are being read (text form).
-    private FailureHit? _context;
-    private int _contextLines;
-    private int _contextBlanks;
-
     private long _safeOffset;
-
-    // The straightforward reading the fast paths are tested against (no fast path taken; see PlainReading).
-    private readonly bool _plain;
 
     /// <param name="sink">Receives every finished run.</param>
     /// <param name="patterns">The job's log_critical/log_warning/log_ignore patterns.</param>
@@ -81,17 +55,11 @@ public sealed class LogScanner
         _noPatterns = _patterns.IsEmpty;
         _runs = new RunBuilder(sink);
         _bufferSize = bufferSize;
+        _stanzas = new MachineStanzaHandler(_runs, _patterns);
+        _statistics = new StatisticsBlockHandler(_runs);
+        _traceback = new TracebackHandler(_runs, _texts);
+        _context = new FailureContext(_runs, _texts);
     }
-
-    private LogScanner(Action<LogRun> sink, JobPatterns? patterns, bool plain)
-        : this(sink, patterns, 1) => _plain = plain;
-
-    /// <summary>
-    /// A scanner that takes none of the fast paths: it reads one line at a time, sets <see cref="SafeOffset"/> after
-    /// every line, runs every line through the full state machine, decodes every kept line anew and classifies
-    /// with the plain prefix loop. Tests compare the fast paths with it; it is not meant for big logs.
-    /// </summary>
-    internal static LogScanner PlainReading(Action<LogRun> sink, JobPatterns? patterns = null) => new(sink, patterns, plain: true);
 
     /// <summary>Bytes read from the stream.</summary>
     public long BytesScanned { get; private set; }
@@ -117,11 +85,6 @@ public sealed class LogScanner
     /// </summary>
     public void Scan(Stream stream, long baseOffset = 0, CancellationToken cancellation = default)
     {
-        if (_plain)
-        {
-            ScanPlain(stream, baseOffset);
-            return;
-        }
         var buffer = new byte[_bufferSize];
         var filled = 0;
         var bufferBase = baseOffset;
@@ -154,24 +117,6 @@ public sealed class LogScanner
         if (buffer.Length > ReadLimits.LogLineBytes)
             throw new CheckException($"log line longer than {ReadLimits.Format(ReadLimits.LogLineBytes)} (the read limit for one line) at offset {lineOffset}");
         Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, ReadLimits.LogLineBytes + 1L));
-    }
-
-    private void ScanPlain(Stream stream, long offset)
-    {
-        var bytes = new MemoryStream();
-        stream.CopyTo(bytes);
-        BytesScanned += bytes.Length;
-        var rest = bytes.ToArray().AsSpan();
-        while (true)
-        {
-            var nl = rest.IndexOf((byte)'\n');
-            if (nl < 0) break;
-            Line(rest[..nl], offset);
-            offset += nl + 1;
-            CommitLineEnd(offset);
-            rest = rest[(nl + 1)..];
-        }
-        if (!rest.IsEmpty) Line(rest, offset);
     }
 
     /// <summary>
@@ -211,8 +156,8 @@ public sealed class LogScanner
     /// <summary>Ends the scan: closes whatever is open and hands over the last run.</summary>
     public void Finish()
     {
-        if (_stanza is not null) FinishStanza(-1);
-        if (_stats is not null) EndStatistics();
+        if (_stanzas.IsCollecting) FinishStanza();
+        if (_statistics.IsOpen) _statistics.EndUnclosed();
         _runs.Finish(_safeOffset);
     }
 
@@ -226,7 +171,7 @@ public sealed class LogScanner
     /// <summary>Sets <see cref="SafeOffset"/> after a complete line ending at <paramref name="lineEnd"/>.</summary>
     private void CommitLineEnd(long lineEnd)
     {
-        var open = _stanza is not null ? _stanzaOffset : _stats is not null ? _statsOffset : _inTraceback ? _tracebackOffset : -1;
+        var open = _stanzas.IsCollecting ? _stanzas.Offset : _statistics.IsOpen ? _statistics.Offset : _traceback.IsOpen ? _traceback.Offset : -1;
         _safeOffset = open >= 0 ? Math.Min(open, lineEnd) : lineEnd;
     }
 
@@ -237,102 +182,50 @@ public sealed class LogScanner
     /// </summary>
     private void ProcessLine(ReadOnlySpan<byte> line, long offset)
     {
-        if (_stanza is null && !_skippingStanza && !_plain)
+        if (!_stanzas.IsOpen)
         {
-            if (_stats is not null)
+            if (_statistics.IsOpen)
             {
-                if (TakeStatisticsLine(_stats, line)) return;
+                if (_statistics.Take(line)) return;
             }
-            // A frame line (or a blank) of a traceback is neither a stanza header nor the exception line.
-            else if (_inTraceback && (line.IsEmpty || line[0] == (byte)' ' && line.StartsWith("  "u8))) return;
+            else if (_traceback.IsOpen && TracebackHandler.IsFrame(line)) return;
         }
         ProcessAnyLine(line, offset);
     }
 
-    /// <summary>
-    /// A line inside a text statistics block: the closing line ends the block, a statistics line is added.
-    /// False for any other line (the block ended without its closing line; the caller goes on with it).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TakeStatisticsLine(BackupStatistics stats, ReadOnlySpan<byte> line)
-    {
-        if (BackupStatistics.IsClosingLine(line))
-        {
-            stats.Close(line);
-            EndStatistics();
-            _closedStats = stats;
-            return true;
-        }
-        // A wrapper that stamps every line (ts, logger) stamps these too: the stamp is not the line's.
-        if (!line.IsEmpty && (line[0] == (byte)'[' || (uint)(line[0] - '0') <= 9)) line = LinePatterns.Normalise(line);
-        return stats.TryAddLine(line);
-    }
-
     private void ProcessAnyLine(ReadOnlySpan<byte> line, long offset)
     {
-        if (_closedStats is { } closed)
-        {
-            _closedStats = null;
-            if (BackupStatistics.IsClosingLine(line))
-            {
-                closed.Close(line);
-                return;
-            }
-        }
+        if (_statistics.TakeRepeatedClosingLine(line)) return;
+
         // 1. Inside a machine-log stanza: collect until the blank line that ends it.
-        if (_stanza is not null)
+        if (_stanzas.IsOpen)
         {
-            if (line.IsEmpty)
-            {
-                FinishStanza(offset);
-                return;
-            }
-            if (!IsStanzaHeader(line, out _))
-            {
-                if (_stanza.Count < MaxStanzaLines) _stanza.Add(Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)]));
-                return;
-            }
-            FinishStanza(offset); // cut short by the next stanza (README-LOG: tolerate it)
-        }
-        if (_skippingStanza)
-        {
-            if (line.IsEmpty) { _skippingStanza = false; return; }
-            if (!IsStanzaHeader(line, out _)) return;
-            _skippingStanza = false;
+            var taken = _stanzas.Take(line);
+            if (taken != MachineStanzaHandler.Taken.Line) FinishStanza();
+            if (taken != MachineStanzaHandler.Taken.NextHeader) return;
         }
 
         // 2. Inside a text statistics block.
         var endedEmptyBlock = false;
-        if (_stats is not null)
+        if (_statistics.IsOpen)
         {
-            if (TakeStatisticsLine(_stats, line)) return;
-            endedEmptyBlock = _stats.IsEmpty;
-            EndStatistics();
+            if (_statistics.Take(line)) return;
+            endedEmptyBlock = _statistics.EndUnclosed();
         }
         _headingRepeated = endedEmptyBlock;
 
         // 3. A machine-log stanza starts.
-        if (IsStanzaHeader(line, out var interesting))
+        if (MachineStanzaHandler.IsHeader(line, out var interesting))
         {
-            EndContext();
-            if (interesting && MachineLogReader.IsStanzaStart(Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)])))
-            {
-                _stanza = [Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxStanzaLineBytes)])];
-                _stanzaOffset = offset;
-            }
-            else _skippingStanza = true;
+            _context.End();
+            _stanzas.Start(line, interesting, offset);
             return;
         }
 
-        // 4. A text traceback: frames are indented by two or more blanks; the first other line is the exception.
-        if (_inTraceback)
+        // 4. A text traceback: the first line that is not a frame is the exception.
+        if (_traceback.IsOpen)
         {
-            if (line.StartsWith("  "u8) || line.IsEmpty) return;
-            _inTraceback = false;
-            var exception = Text(line);
-            var failure = KnownFailures.ForException(exception);
-            var hit = _runs.Failure(failure, _tracebackOffset, false);
-            hit.AddLine(TrimmedText(line));
+            if (!TracebackHandler.IsFrame(line)) _traceback.End(line);
             return;
         }
 
@@ -354,29 +247,29 @@ public sealed class LogScanner
             }
         }
 
-        var cls = _plain ? LinePatterns.ClassifyPlain(normal) : LinePatterns.Classify(normal);
+        var cls = LinePatterns.Classify(normal);
 
-        // 5. Continuation lines of a text failure (a backend's output: "Permission denied (publickey).").
-        if (_context is not null && cls.Kind is LineKind.Unknown or LineKind.Blank)
+        // 5. Continuation lines of a text failure.
+        if (_context.IsOpen && cls.Kind is LineKind.Unknown or LineKind.Blank)
         {
-            if (cls.Kind == LineKind.Blank)
-            {
-                if (++_contextBlanks >= 2) EndContext();
-                return;
-            }
-            decoded ??= Text(normal);
-            AddContext(decoded, TrimmedText(normal));
-            _runs.Unknown(offset);
-            _runs.NotAPrompt();
-            if (++_contextLines >= ContextLines) EndContext();
+            _context.Take(cls.Kind, normal, decoded, offset);
             return;
         }
-        if (cls.Kind != LineKind.Blank) EndContext();
+        if (cls.Kind != LineKind.Blank) _context.End();
 
         _indented = !line.IsEmpty && line[0] is (byte)' ' or (byte)'\t';
         Dispatch(cls, normal, decoded, offset, machine: false, stanzaMessage: null);
     }
 
+    private void FinishStanza()
+    {
+        if (_stanzas.Finish() is { } s) Dispatch(s.Class, [], s.First, s.Offset, machine: true, s.Message);
+    }
+
+    /// <summary>
+    /// A classified line to the runs. <paramref name="decoded"/> is the line's text when already decoded (always
+    /// for a stanza's first message line, whose <paramref name="normal"/> bytes are then not needed).
+    /// </summary>
     private void Dispatch(LineClass cls, ReadOnlySpan<byte> normal, string? decoded, long offset, bool machine, IReadOnlyList<string>? stanzaMessage)
     {
         switch (cls.Kind)
@@ -395,186 +288,36 @@ public sealed class LogScanner
                 _runs.NotAPrompt();
                 return;
             case LineKind.StatisticsHeading:
-                if (machine)
-                {
-                    var heading = stanzaMessage![0];
-                    var stats = new BackupStatistics(Encoding.UTF8.GetBytes(heading), heading.Length > 0 && heading[0] is ' ' or '\t');
-                    var ended = false;
-                    foreach (var m in stanzaMessage.Skip(1))
-                    {
-                        if (stats.Closed) stats.After(m);
-                        else if (ended) continue;
-                        else if (BackupStatistics.IsClosingLine(m)) stats.Close(m);
-                        else if (!stats.TryAddLine(m)) ended = true;
-                    }
-                    _runs.Statistics(stats, offset, true);
-                }
-                else
-                {
-                    _stats = new BackupStatistics(normal, _indented);
-                    if (_headingRepeated) _stats.MarkDamaged("heading repeated", normal);
-                    _statsOffset = offset;
-                }
+                if (machine) _statistics.ReadStanza(stanzaMessage!, offset);
+                else _statistics.Start(normal, _indented, _headingRepeated, offset);
                 return;
             case LineKind.VerifyComplete:
             {
-                decoded ??= Text(normal);
+                decoded ??= _texts.Text(normal);
                 _runs.Verify(VerifyDifferences(decoded), decoded, offset, machine);
                 return;
             }
             case LineKind.PassphrasePrompt:
                 _runs.Line(LineKind.PassphrasePrompt, offset, null, machine);
-                if (!machine && normal.IndexOf(Traceback) >= 0) StartTraceback(offset);
+                if (!machine && normal.IndexOf(Traceback) >= 0) _traceback.Start(offset);
                 return;
             case LineKind.TracebackStart:
-                if (!machine) StartTraceback(offset);
+                if (!machine) _traceback.Start(offset);
                 _runs.Line(LineKind.Known, offset, null, machine);
                 return;
             case LineKind.Failure:
             {
-                decoded ??= Text(normal);
+                decoded ??= _texts.Text(normal);
                 var failure = KnownFailures.Refine(cls.Failure!, decoded);
                 var hit = _runs.Failure(failure, offset, machine, cls.Phase);
                 hit.AddLine(decoded);
-                if (!machine)
-                {
-                    _context = hit;
-                    _contextLines = 0;
-                    _contextBlanks = 0;
-                }
+                if (!machine) _context.Open(hit);
                 return;
             }
             default:
                 _runs.Line(cls.Kind, offset, cls.Action, machine);
                 return;
         }
-    }
-
-    private void StartTraceback(long offset)
-    {
-        _inTraceback = true;
-        _tracebackOffset = offset;
-    }
-
-    private void AddContext(string line, string trimmed)
-    {
-        var hit = _context!;
-        hit.AddLine(trimmed);
-        var refined = KnownFailures.Refine(hit.Failure, line);
-        if (refined != hit.Failure)
-        {
-            hit.Failure = refined;
-            _runs.Refined(hit);
-        }
-    }
-
-    private void EndContext() => _context = null;
-
-    private void EndStatistics()
-    {
-        var stats = _stats!;
-        _stats = null;
-        _runs.Statistics(stats, _statsOffset, false);
-    }
-
-    private void FinishStanza(long offset)
-    {
-        var lines = _stanza!;
-        _stanza = null;
-        var text = string.Join('\n', lines) + "\n\n";
-        var stanza = MachineLogReader.Read(new StringReader(text)).FirstOrDefault();
-        if (stanza is null) return;
-        var message = stanza.MessageText;
-        var first = stanza.Message.Count > 0 ? stanza.Message[0] : "";
-
-        if (!_patterns.IsEmpty)
-        {
-            var ignored = false;
-            foreach (var m in stanza.Message)
-            {
-                switch (_patterns.Match(m))
-                {
-                    case JobPatternVerdict.Ignore: ignored = true; break;
-                    case JobPatternVerdict.Critical: _runs.Failure(KnownFailures.JobCritical, _stanzaOffset, true).AddLine(m); break;
-                    case JobPatternVerdict.Warning: _runs.Failure(KnownFailures.JobWarning, _stanzaOffset, true).AddLine(m); break;
-                }
-                if (ignored) break;
-            }
-            if (ignored) return;
-        }
-
-        var normal = LinePatterns.Normalise(Encoding.UTF8.GetBytes(first));
-        var cls = _plain ? LinePatterns.ClassifyPlain(normal) : LinePatterns.Classify(normal);
-        if (stanza.Level == "INFO")
-        {
-            if (stanza.Code == 3) _runs.Line(LineKind.Maintenance, _stanzaOffset, "collection-status", machine: true);
-            else if (stanza.Code == 2 && first.StartsWith("Processed volume", StringComparison.Ordinal)) _runs.Line(LineKind.Known, _stanzaOffset, "backup", machine: true);
-            return;
-        }
-        if (cls.Kind == LineKind.Noise)
-        {
-            _runs.Noise(_stanzaOffset);
-            return;
-        }
-        if (stanza.Level is "ERROR" or "CRITICAL" or "WARNING")
-        {
-            var failure = KnownFailures.ForStanza(stanza.Level, stanza.Code, stanza.Extra, message);
-            if (failure is not null)
-            {
-                failure = KnownFailures.Refine(failure, message);
-                var hit = _runs.Failure(failure, _stanzaOffset, true, failure == KnownFailures.LockHeld ? 2 : 0);
-                var keyword = $"{stanza.Level} {stanza.Code}{(stanza.Extra.Length > 0 ? " " + stanza.Extra : "")}";
-                var shown = stanza.Message.Where(m => m.Trim().Length > 0).Take(FailureHit.MaxLines).ToList();
-                hit.AddLine(shown.Count > 0 ? $"{keyword}: {shown[0].Trim()}" : keyword);
-                foreach (var m in shown.Skip(1)) hit.AddLine(m.Trim());
-                return;
-            }
-        }
-        // NOTICE stanzas, and warnings without a failure code ("Attempt of put Nr. 1 failed", "No extraneous
-        // files found"), carry the same texts as the console: classify them the same way.
-        if (cls.Kind == LineKind.Failure) cls = new LineClass(LineKind.Known);
-        if (cls.Kind == LineKind.Unknown && stanza.Message.Any(m => m.Contains("Restart is impossible", StringComparison.Ordinal)))
-            cls = new LineClass(LineKind.RestartImpossible, Action: "backup");
-        if (cls.Kind is LineKind.Unknown or LineKind.Blank) cls = new LineClass(LineKind.Known);
-        Dispatch(cls, normal, first, _stanzaOffset, machine: true, stanza.Message);
-    }
-
-    /// <summary>
-    /// A cheap test for a machine-log keyword line (<c>LEVEL CODE[ EXTRA]</c>) before the exact regular expression
-    /// of <see cref="MachineLogReader"/> is asked: level word, a blank, a digit. INFO/DEBUG/Level N stanzas are
-    /// of no interest here (progress, per-file lines).
-    /// </summary>
-    private static bool IsStanzaHeader(ReadOnlySpan<byte> line, out bool interesting)
-    {
-        interesting = false;
-        if (line.Length < 6) return false;
-        int word;
-        switch (line[0])
-        {
-            case (byte)'E' when line.StartsWith("ERROR "u8): word = 6; interesting = true; break;
-            case (byte)'W' when line.StartsWith("WARNING "u8): word = 8; interesting = true; break;
-            case (byte)'N' when line.StartsWith("NOTICE "u8): word = 7; interesting = true; break;
-            case (byte)'C' when line.StartsWith("CRITICAL "u8): word = 9; interesting = true; break;
-            // INFO 3 is the collection-status block: the end of a collection-status run.
-            // INFO 2 is a backup's progress ("Processed volume 1"): a -v8 backup also prints a collection-status block.
-            case (byte)'I' when line.StartsWith("INFO "u8):
-                word = 5;
-                interesting = (line.StartsWith("INFO 3"u8) || line.StartsWith("INFO 2"u8)) && (line.Length == 6 || line[6] == (byte)' ');
-                break;
-            case (byte)'D' when line.StartsWith("DEBUG "u8): word = 6; break;
-            case (byte)'L' when line.StartsWith("Level "u8):
-                word = 6;
-                while (word < line.Length && line[word] is >= (byte)'0' and <= (byte)'9') word++;
-                if (word >= line.Length || line[word] != (byte)' ') return false;
-                word++;
-                break;
-            default: return false;
-        }
-        if (word >= line.Length || line[word] is < (byte)'0' or > (byte)'9') return false;
-        var end = word;
-        while (end < line.Length && line[end] is >= (byte)'0' and <= (byte)'9') end++;
-        if (end < line.Length && line[end] != (byte)' ') return false;
-        return true;
     }
 
     private static long VerifyDifferences(string line)
@@ -586,8 +329,4 @@ public sealed class LogScanner
         var space = rest.IndexOf(' ');
         return space > 0 && long.TryParse(rest[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
     }
-
-    private string Text(ReadOnlySpan<byte> bytes) => _plain ? Encoding.UTF8.GetString(bytes) : _texts.Text(bytes);
-
-    private string TrimmedText(ReadOnlySpan<byte> bytes) => _plain ? Encoding.UTF8.GetString(bytes).Trim() : _texts.TrimmedText(bytes);
 }

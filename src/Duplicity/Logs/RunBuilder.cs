@@ -69,7 +69,8 @@ internal sealed class RunBuilder(Action<LogRun> sink)
         run.End = RunEnd.FatalError;
     }
 
-    public void Statistics(BackupStatistics stats, long offset, bool machine)
+    /// <summary>A statistics block ended; returns the run it belongs to.</summary>
+    public LogRun Statistics(BackupStatistics stats, long offset, bool machine)
     {
         var run = Line(LineKind.StatisticsHeading, offset, "backup", machine);
         run.Statistics = stats;
@@ -82,7 +83,11 @@ internal sealed class RunBuilder(Action<LogRun> sink)
             hit.AddLine($"Errors {stats.Errors} in the Backup Statistics");
             run.Hits.Add(hit);
         }
+        return run;
     }
+
+    /// <summary>A line after a block changed what it says (a repeated closing line damages it).</summary>
+    public static void StatisticsAmended(LogRun run, BackupStatistics stats) => run.Statistics = stats;
 
     public void Verify(long differences, string line, long offset, bool machine)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DuplicityChecks.Duplicity.Logs;
 
 /// <summary>
@@ -26,10 +28,12 @@ internal static class StatisticsGrammar
     /// <summary>A value read: a whole number, or a fixed-point number with two decimals (exact as a double).</summary>
     public readonly struct Value(long mantissa, int decimals)
     {
-        public double Real => mantissa / BackupStatistics.PowersOfTen[decimals];
+        public double Real => mantissa / PowersOfTen[decimals];
 
         public long Whole => decimals == 0 ? mantissa : (long)Math.Round(Real);
     }
+
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2];
 
     /// <summary><c>--------------[ Title ]--------------</c>: 14 dashes each side, a title without brackets.</summary>
     public static bool IsHeading(ReadOnlySpan<byte> line)
@@ -56,7 +60,10 @@ internal static class StatisticsGrammar
         var rest = line[(blank + 1)..];
         var end = rest.IndexOf((byte)' ');
         var number = end < 0 ? rest : rest[..end];
-        if (!BackupStatistics.TryParseValue(number, out _) || number.IsEmpty || number[0] is (byte)' ') return false;
+        // A number as a newer duplicity might print it (not read: the key is not known).
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            || number.IsEmpty || number[0] is (byte)' ')
+            return false;
         return end < 0 || IsParenthesised(rest[end..]);
     }
 
@@ -145,8 +152,8 @@ internal static class StatisticsGrammar
             var decimals = exact >= 100 ? 0 : exact >= 10 ? 1 : 2;
             if (!unit.SequenceEqual(name)) return false;
             if (decimals == 0 ? !TryWhole(number, false, out var w) : !TryFixed(number, decimals, out w)) return false;
-            var shown = w / BackupStatistics.PowersOfTen[decimals];
-            return Math.Abs(shown - exact) <= 0.5 / BackupStatistics.PowersOfTen[decimals] + 1e-9;
+            var shown = w / PowersOfTen[decimals];
+            return Math.Abs(shown - exact) <= 0.5 / PowersOfTen[decimals] + 1e-9;
         }
         if (!TryWhole(number, false, out var n) || n != magnitude) return false;
         return unit.SequenceEqual(magnitude == 1 ? "byte"u8 : "bytes"u8);
@@ -159,7 +166,7 @@ internal static class StatisticsGrammar
         var point = text.Length - decimals - 1;
         if (point < 1 || text[point] != (byte)'.') return false;
         if (!TryWhole(text[..point], false, out var w) || !TryWhole(text[(point + 1)..], false, out var f)) return false;
-        value = w * (long)BackupStatistics.PowersOfTen[decimals] + f;
+        value = w * (long)PowersOfTen[decimals] + f;
         return true;
     }
 

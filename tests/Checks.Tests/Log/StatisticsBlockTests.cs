@@ -107,8 +107,8 @@ public class StatisticsBlockTests
     [TestCase("FutureKey 5 (five)")]
     public void Lines_duplicity_writes_are_read(string line)
     {
-        var stats = new BackupStatistics();
-        stats.TryAddLine(Encoding.UTF8.GetBytes(line)).Should().BeTrue();
-        stats.DamagedLine.Should().BeNull(stats.DamageReason);
+        var block = new StatisticsBlockParser();
+        block.TryAddLine(Encoding.UTF8.GetBytes(line)).Should().BeTrue();
+        block.Statistics.DamagedLine.Should().BeNull(block.Statistics.DamageReason);
     }
 }

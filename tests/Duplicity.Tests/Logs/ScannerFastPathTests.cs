@@ -57,19 +57,19 @@ public class ScannerFastPathTests
     [Test]
     public void Statistics_lines_read_from_bytes_equal_the_text_reading([ValueSource(nameof(StatisticsLines))] string line)
     {
-        var fromText = new BackupStatistics();
-        var fromBytes = new BackupStatistics();
+        var fromText = new StatisticsBlockParser();
+        var fromBytes = new StatisticsBlockParser();
         var okText = fromText.TryAddLine(line.AsSpan());
         var okBytes = fromBytes.TryAddLine(Encoding.UTF8.GetBytes(line).AsSpan());
         okBytes.Should().Be(okText);
-        Values(fromBytes).Should().Be(Values(fromText));
-        fromBytes.DamageReason.Should().Be(fromText.DamageReason);
+        Values(fromBytes.Statistics).Should().Be(Values(fromText.Statistics));
+        fromBytes.Statistics.DamageReason.Should().Be(fromText.Statistics.DamageReason);
     }
 
     [Test]
     public void The_closing_line_reads_the_same_from_bytes([Values("-------------------------------------------------", "----------", "---------",
         "----------\r", "-----+-----", "", "--------------[ Backup Statistics ]--------------")] string line)
-        => BackupStatistics.IsClosingLine(Encoding.UTF8.GetBytes(line)).Should().Be(BackupStatistics.IsClosingLine(line.AsSpan()));
+        => StatisticsBlockParser.IsClosingLine(Encoding.UTF8.GetBytes(line)).Should().Be(StatisticsBlockParser.IsClosingLine(line.AsSpan()));
 
     private static string Values(BackupStatistics s) => string.Join(',', s.StartTime, s.EndTime, s.ElapsedTime, s.SourceFiles, s.SourceFileSize,
         s.NewFiles, s.NewFileSize, s.DeletedFiles, s.ChangedFiles, s.ChangedFileSize, s.ChangedDeltaSize, s.DeltaEntries, s.RawDeltaSize,
