@@ -20,7 +20,7 @@ return PluginRunner.Run(args, new PluginDefinition
     ],
 }, context =>
 {
-    var options = RunningOptions.From(context.Options, RunningProbe.Job(context));
+    var options = RunningOptions.FromCommandLine(context.Options, context.Secrets);
     var scan = new RunningProbe(options, context).Read();
     return Task.FromResult(RunningEvaluator.Evaluate(scan, options, context.Now));
 });

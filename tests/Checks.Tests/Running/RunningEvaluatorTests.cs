@@ -133,7 +133,7 @@ public class RunningEvaluatorTests
     [Test]
     public void Count_and_elapsed_thresholds_come_from_the_options()
     {
-        var options = RunningOptions.From(Parse("-w", "~:30m", "-c", "2h", "--count-warning", "", "--count-critical", "@2:"));
+        var options = RunningOptions.From(Parse("-w", "~:30m", "-c", "2h", "--count-warning", "none", "--count-critical", "@2:"));
         var result = RunningEvaluator.Evaluate(ScanOf(Run(1, TimeSpan.FromHours(1), "src file:///a"), Run(2, TimeSpan.FromMinutes(1), "src file:///b")), options, Now);
 
         result.State.Should().Be(ServiceState.Critical);
