@@ -7,7 +7,7 @@ using DuplicityChecks.Plugin.Options;
 namespace DuplicityChecks.Checks.Freshness;
 
 /// <summary>The options of check_duplicity_freshness, merged with the job's INI section (options win).</summary>
-public sealed record FreshnessOptions
+public sealed record FreshnessOptions : BackupOptions
 {
     /// <summary>Each option of the check, declared once: tokenizer, job merge and --help read these.</summary>
     public static class Declared
@@ -53,10 +53,6 @@ public sealed record FreshnessOptions
         Declared.RunningGrace, Declared.DuplicityPath, Declared.SudoUser, Declared.User, Declared.ProcRoot, Declared.ListingCache,
     ];
 
-    public string? JobName { get; init; }
-    public string? Destination { get; init; }
-    public string? ArchiveDir { get; init; }
-    public string? BackupName { get; init; }
     public string? StatusFile { get; init; }
     public required TimeZoneInfo TimeZone { get; init; }
     public required Threshold Age { get; init; }
@@ -66,26 +62,20 @@ public sealed record FreshnessOptions
     public double? RunningGraceSeconds { get; init; }
     public required string Duplicity { get; init; }
     public string? SudoUser { get; init; }
-    public string? User { get; init; }
-    public string? Script { get; init; }
     public required string ProcRoot { get; init; }
 
     /// <summary>The listing cache's directory; null = off.</summary>
     public string? ListingCache { get; init; }
 
-    public FixCommands Fixes => new(User, Destination, ArchiveDir, BackupName, Script);
-
     public static FreshnessOptions From(ParsedOptions o, SecretMasker? secrets = null) => From(JobOptions.Read(o, secrets));
+
+    private FreshnessOptions(OptionValues values) : base(values) { }
 
     public static FreshnessOptions From(OptionValues v)
     {
         var duplicity = v.Get(Declared.DuplicityPath)!; // judged first, as it always was: its error wins over the others'
-        return new FreshnessOptions
+        return new FreshnessOptions(v)
         {
-            JobName = v.Get(Declared.Job),
-            Destination = v.Get(Declared.Destination),
-            ArchiveDir = v.Get(Declared.ArchiveDir),
-            BackupName = v.Get(Declared.BackupName),
             StatusFile = v.Get(Declared.StatusFile),
             TimeZone = v.Get(Declared.TimeZone),
             Age = new Threshold(v.Get(Declared.Warning), v.Get(Declared.Critical)),
@@ -95,8 +85,6 @@ public sealed record FreshnessOptions
             RunningGraceSeconds = v.Get(Declared.RunningGrace),
             Duplicity = duplicity,
             SudoUser = v.Get(Declared.SudoUser),
-            User = v.Get(Declared.User),
-            Script = v.Get(SharedOptions.Script),
             ProcRoot = v.Get(Declared.ProcRoot)!,
             ListingCache = v.Get(Declared.ListingCache),
         };

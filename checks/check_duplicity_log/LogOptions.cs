@@ -22,7 +22,7 @@ public enum LogScope
 /// The options of check_duplicity_log, merged with the job's INI section (<c>-j NAME</c>): a command-line option
 /// wins over the job's value. Each option's job key is in its declaration (<see cref="Declared"/>).
 /// </summary>
-public sealed record LogOptions
+public sealed record LogOptions : BackupOptions
 {
     /// <summary>Each option of the check, declared once: tokenizer, job merge and --help read these.</summary>
     public static class Declared
@@ -68,7 +68,6 @@ public sealed record LogOptions
         Declared.Destination, Declared.ArchiveDir, Declared.BackupName, Declared.User, Declared.Script,
     ];
 
-    public string? JobName { get; init; }
     public required string LogFile { get; init; }
     public LogScope Scope { get; init; }
     public required string StateFilePath { get; init; }
@@ -77,13 +76,6 @@ public sealed record LogOptions
     public ServiceState UnfinishedState { get; init; } = ServiceState.Warning;
     /// <summary>The job's own patterns (log_critical, log_warning, log_ignore), compiled.</summary>
     public JobPatterns Patterns { get; init; } = JobPatterns.None;
-    public string? Destination { get; init; }
-    public string? ArchiveDir { get; init; }
-    public string? BackupName { get; init; }
-    public string? User { get; init; }
-    public string? Script { get; init; }
-
-    public FixCommands Fixes => new(User, Destination, ArchiveDir, BackupName, Script);
 
     public static LogOptions From(ParsedOptions o) => FromCommandLine(o, null);
 
@@ -93,27 +85,28 @@ public sealed record LogOptions
     /// <summary>Merges the options with a job already read (options win).</summary>
     public static LogOptions From(ParsedOptions o, JobConfig? job) => From(JobOptions.Over(o, job));
 
+    private LogOptions(OptionValues values) : base(values) { }
+
     public static LogOptions From(OptionValues v)
     {
         var log = v.Get(Declared.LogFile) ?? throw new UsageException("--logfile FILE is required (or a job with log = FILE)");
         var full = Path.GetFullPath(log);
-        var options = new LogOptions
+        // In the order their errors have always come: these, then the shared ones (the destination), then the patterns.
+        var scope = v.Get(Declared.Scope);
+        var stateFile = v.Get(Declared.StateFilePath) ?? StateFile.PathFor("log", full);
+        var age = new Threshold(v.Get(Declared.AgeWarning), v.Get(Declared.AgeCritical));
+        var missing = v.Get(Declared.MissingState);
+        var unfinished = v.Get(Declared.UnfinishedState);
+        return new LogOptions(v)
         {
-            JobName = v.Get(Declared.Job),
             LogFile = full,
-            Scope = v.Get(Declared.Scope),
-            StateFilePath = v.Get(Declared.StateFilePath) ?? StateFile.PathFor("log", full),
-            Age = new Threshold(v.Get(Declared.AgeWarning), v.Get(Declared.AgeCritical)),
-            MissingState = v.Get(Declared.MissingState),
-            UnfinishedState = v.Get(Declared.UnfinishedState),
-            Destination = v.Get(Declared.Destination),
-            ArchiveDir = v.Get(Declared.ArchiveDir),
-            BackupName = v.Get(Declared.BackupName),
-            User = v.Get(Declared.User),
-            Script = v.Get(Declared.Script),
+            Scope = scope,
+            StateFilePath = stateFile,
+            Age = age,
+            MissingState = missing,
+            UnfinishedState = unfinished,
+            // Compiled now, still before any file is read: a bad pattern is a usage error.
+            Patterns = new JobPatterns(v.GetAll(Declared.LogCritical)!, v.GetAll(Declared.LogWarning)!, v.GetAll(Declared.LogIgnore)!),
         };
-        // Compiled now, after the other options (whose errors come first, as they always did): a bad pattern is a
-        // usage error before any file is read.
-        return options with { Patterns = new JobPatterns(v.GetAll(Declared.LogCritical)!, v.GetAll(Declared.LogWarning)!, v.GetAll(Declared.LogIgnore)!) };
     }
 }

@@ -4,7 +4,6 @@ using DuplicityChecks.Checks.Tests.Options;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
-using D = DuplicityChecks.Checks.Log.LogOptions.Declared;
 
 namespace DuplicityChecks.Checks.Tests.Log;
 
@@ -21,21 +20,21 @@ public class LogOptionsTests : OptionTableTests<LogOptions, LogOptionsTests>, IO
 
     public static IReadOnlyList<OptionRow<LogOptions>> Rows { get; } =
     [
-        new(D.Job, "assets", o => o.JobName, "assets", null),
-        new(D.Scope, "new", o => o.Scope, LogScope.New, LogScope.LastRun, "first", "--scope: 'first' is not one of last-run, new, all"),
-        new(D.StateFilePath, "/var/tmp/log.state", o => o.StateFilePath, "/var/tmp/log.state", StateFile.PathFor("log", LogFile)),
-        new(D.AgeWarning, "26h", o => o.Age.Warning, Above(93600), null, "x", "--age-warning: 'x' is not a range ([@][start:][end])"),
-        new(D.AgeCritical, "2d", o => o.Age.Critical, Above(172800), null, "2:1", "--age-critical: '2:1': start is greater than end"),
-        new(D.MissingState, "critical", o => o.MissingState, ServiceState.Critical, ServiceState.Unknown, "bad", "--missing-state: 'bad' is not one of ok, warning, critical, unknown"),
-        new(D.UnfinishedState, "ok", o => o.UnfinishedState, ServiceState.Ok, ServiceState.Warning, "unknown", "--unfinished-state: 'unknown' is not one of ok, warning, critical"),
-        new(D.LogCritical, "fatal", Verdict, JobPatternVerdict.Critical, JobPatternVerdict.None, "(", "log_critical: '(' is not a valid regular expression: *", NoneIsAValue: true),
-        new(D.LogWarning, "slow", Verdict, JobPatternVerdict.Warning, JobPatternVerdict.None, "[", "log_warning: '[' is not a valid regular expression: *", NoneIsAValue: true),
-        new(D.LogIgnore, "noise", Verdict, JobPatternVerdict.Ignore, JobPatternVerdict.None, "(", "log_ignore: '(' is not a valid regular expression: *", NoneIsAValue: true),
-        new(D.Destination, "rsync://u@h:/srv/b", o => o.Destination, "rsync://u@h:/srv/b", null, "--version", "--destination: '--version' begins with '-'*", NoneIsAValue: true),
-        new(D.ArchiveDir, "/var/cache/duplicity", o => o.ArchiveDir, "/var/cache/duplicity", null),
-        new(D.BackupName, "assets", o => o.BackupName, "assets", null),
-        new(D.User, "backup", o => o.User, "backup", null),
-        new(D.Script, "/usr/local/bin/backup", o => o.Script, "/usr/local/bin/backup", null),
+        new(LogOptions.Declared.Job, "assets", o => o.JobName, "assets", null),
+        new(LogOptions.Declared.Scope, "new", o => o.Scope, LogScope.New, LogScope.LastRun, "first", "--scope: 'first' is not one of last-run, new, all"),
+        new(LogOptions.Declared.StateFilePath, "/var/tmp/log.state", o => o.StateFilePath, "/var/tmp/log.state", StateFile.PathFor("log", LogFile)),
+        new(LogOptions.Declared.AgeWarning, "26h", o => o.Age.Warning, Above(93600), null, "x", "--age-warning: 'x' is not a range ([@][start:][end])"),
+        new(LogOptions.Declared.AgeCritical, "2d", o => o.Age.Critical, Above(172800), null, "2:1", "--age-critical: '2:1': start is greater than end"),
+        new(LogOptions.Declared.MissingState, "critical", o => o.MissingState, ServiceState.Critical, ServiceState.Unknown, "bad", "--missing-state: 'bad' is not one of ok, warning, critical, unknown"),
+        new(LogOptions.Declared.UnfinishedState, "ok", o => o.UnfinishedState, ServiceState.Ok, ServiceState.Warning, "unknown", "--unfinished-state: 'unknown' is not one of ok, warning, critical"),
+        new(LogOptions.Declared.LogCritical, "fatal", Verdict, JobPatternVerdict.Critical, JobPatternVerdict.None, "(", "log_critical: '(' is not a valid regular expression: *", NoneIsAValue: true),
+        new(LogOptions.Declared.LogWarning, "slow", Verdict, JobPatternVerdict.Warning, JobPatternVerdict.None, "[", "log_warning: '[' is not a valid regular expression: *", NoneIsAValue: true),
+        new(LogOptions.Declared.LogIgnore, "noise", Verdict, JobPatternVerdict.Ignore, JobPatternVerdict.None, "(", "log_ignore: '(' is not a valid regular expression: *", NoneIsAValue: true),
+        new(LogOptions.Declared.Destination, "rsync://u@h:/srv/b", o => o.Destination, "rsync://u@h:/srv/b", null, "--version", "--destination: '--version' begins with '-'*", NoneIsAValue: true),
+        new(LogOptions.Declared.ArchiveDir, "/var/cache/duplicity", o => o.ArchiveDir, "/var/cache/duplicity", null),
+        new(LogOptions.Declared.BackupName, "assets", o => o.BackupName, "assets", null),
+        new(LogOptions.Declared.User, "backup", o => o.User, "backup", null),
+        new(LogOptions.Declared.Script, "/usr/local/bin/backup", o => o.Script, "/usr/local/bin/backup", null),
     ];
 
     public static IReadOnlyList<OptionSpec> Specs => LogOptions.Specs;
