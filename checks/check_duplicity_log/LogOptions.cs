@@ -1,6 +1,9 @@
+using System.Text.RegularExpressions;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Logs;
+using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.Plugin.Options;
 
 namespace DuplicityChecks.Checks.Log;
 
@@ -17,109 +20,93 @@ public enum LogScope
 
 /// <summary>
 /// The options of check_duplicity_log, merged with the job's INI section (<c>-j NAME</c>): a command-line option
-/// wins over the job's value. Job keys: <c>log</c>, <c>destination</c>, <c>archive_dir</c>, <c>name</c>,
-/// <c>user</c>, <c>script</c>, <c>log_critical</c>, <c>log_warning</c>, <c>log_ignore</c>, <c>log_scope</c>,
-/// <c>log_age_warning</c>, <c>log_age_critical</c>, <c>log_state_file</c>.
+/// wins over the job's value. Each option's job key is in its declaration (<see cref="Declared"/>).
 /// </summary>
-public sealed record LogOptions
+public sealed record LogOptions : BackupOptions
 {
+    /// <summary>Each option of the check, declared once: tokenizer, job merge and --help read these.</summary>
+    public static class Declared
+    {
+
+        public static readonly Option<string?> LogFile = new("logfile", 'l', "FILE", "The job's log: cron output, a wrapper's log, or duplicity's --log-file machine log (detected per run); it may hold many runs, of any size, but no line longer than 1 MiB", OptionParsers.Text) { JobKey = "log" };
+        public static readonly Option<string?> Job = SharedOptions.Job with { Help = "Read the job's settings from the [job:NAME] section of the config file; options given here win" };
+        public static readonly Option<string?> Config = SharedOptions.Config with { Help = "Job config file (INI, at most 1 MiB)" };
+        public static readonly Option<LogScope> Scope = new Option<LogScope>("scope", null, "SCOPE", "What to judge: last-run (the most recent run; a later success clears an earlier failure), new (only what was appended since the previous check; needs the state file), all (every run in the file)",
+            OptionParsers.Choice(new Dictionary<string, LogScope> { ["last-run"] = LogScope.LastRun, ["new"] = LogScope.New, ["all"] = LogScope.All }, "one of last-run, new, all")) { JobKey = "log_scope" }
+            .WithDefault("last-run");
+        /// <summary>No typed default: it derives from the log's path (<see cref="StateFile.PathFor"/>).</summary>
+        public static readonly Option<string?> StateFilePath = new Option<string?>("state-file", null, "FILE", "Where --scope new keeps its position (device, inode, offset, fingerprint)", OptionParsers.Text) { JobKey = "log_state_file" }
+            .WithDefault(null, StateFile.DefaultDirectory + "/log-<hash of the log path>.state");
+        public static readonly Option<ThresholdRange?> AgeWarning = ThresholdOption.Of("age-warning", null, "DURATION", "WARNING when the last run is older than DURATION (its statistics EndTime, else the log's mtime)", RangeUnits.Duration, "log_age_warning")
+            .WithDefault("off");
+        public static readonly Option<ThresholdRange?> AgeCritical = ThresholdOption.Of("age-critical", null, "DURATION", "CRITICAL when the last run is older than DURATION", RangeUnits.Duration, "log_age_critical")
+            .WithDefault("off");
+        public static readonly Option<ServiceState> MissingState = new Option<ServiceState>("missing-state", null, "STATE", "State when the log file does not exist (ok|warning|critical|unknown)",
+            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical, ServiceState.Unknown], "one of ok, warning, critical, unknown")) { JobKey = "log_missing_state" }
+            .WithDefault("unknown");
+        public static readonly Option<ServiceState> UnfinishedState = new Option<ServiceState>("unfinished-state", null, "STATE", "State when a run has no result: killed, or still running (ok|warning|critical); --scope new reports a last run still being written as in progress (OK) until it ends or the next run starts",
+            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical], "one of ok, warning, critical")) { JobKey = "log_unfinished_state" }
+            .WithDefault("warning");
+        public static readonly Option<Regex?> LogCritical = Pattern("log-critical", "CRITICAL when a line matches (repeatable; the job's log_critical)", "log_critical");
+        public static readonly Option<Regex?> LogWarning = Pattern("log-warning", "WARNING when a line matches (repeatable; the job's log_warning)", "log_warning");
+        public static readonly Option<Regex?> LogIgnore = Pattern("log-ignore", "Ignore matching lines entirely (repeatable; the job's log_ignore)", "log_ignore");
+        public static readonly Option<string?> Destination = SharedOptions.Destination with { Help = "Backup target URL, for the commands in hints" };
+        public static readonly Option<string?> ArchiveDir = SharedOptions.ArchiveDir with { Help = "duplicity's archive dir, for the commands in hints" };
+        public static readonly Option<string?> BackupName = SharedOptions.BackupName with { Help = "duplicity --name of the backup, for the commands in hints" };
+        public static readonly Option<string?> User = SharedOptions.User with { Help = "Who runs the backup, for the commands in hints (sudo -iu USER ...)" };
+        public static readonly Option<string?> Script = SharedOptions.Script with { Help = "The job's backup script, for the commands in hints" };
+
+        /// <summary>A job pattern: repeatable, and named by its job key in a usage error (as it always was).</summary>
+        private static Option<Regex?> Pattern(string name, string help, string jobKey)
+            => new(name, null, "REGEX", help, DuplicityParsers.JobPattern(jobKey)) { JobKey = jobKey, Repeatable = true };
+    }
+
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
-        new("logfile", 'l', "FILE", "The job's log: cron output, a wrapper's log, or duplicity's --log-file machine log (detected per run); it may hold many runs, of any size, but no line longer than 1 MiB"),
-        new("job", 'j', "NAME", "Read the job's settings from the [job:NAME] section of the config file; options given here win"),
-        new("config", null, "FILE", "Job config file (INI, at most 1 MiB)", JobConfigReader.DefaultPath),
-        new("scope", null, "SCOPE", "What to judge: last-run (the most recent run; a later success clears an earlier failure), new (only what was appended since the previous check; needs the state file), all (every run in the file)", "last-run"),
-        new("state-file", null, "FILE", "Where --scope new keeps its position (device, inode, offset, fingerprint)", StateFile.DefaultDirectory + "/log-<hash of the log path>.state"),
-        new("age-warning", null, "DURATION", "WARNING when the last run is older than DURATION (its statistics EndTime, else the log's mtime)", "off"),
-        new("age-critical", null, "DURATION", "CRITICAL when the last run is older than DURATION", "off"),
-        new("missing-state", null, "STATE", "State when the log file does not exist (ok|warning|critical|unknown)", "unknown"),
-        new("unfinished-state", null, "STATE", "State when a run has no result: killed, or still running (ok|warning|critical); --scope new reports a last run still being written as in progress (OK) until it ends or the next run starts", "warning"),
-        new("log-critical", null, "REGEX", "CRITICAL when a line matches (repeatable; the job's log_critical)", Repeatable: true),
-        new("log-warning", null, "REGEX", "WARNING when a line matches (repeatable; the job's log_warning)", Repeatable: true),
-        new("log-ignore", null, "REGEX", "Ignore matching lines entirely (repeatable; the job's log_ignore)", Repeatable: true),
-        new("destination", 'd', "URL", "Backup target URL, for the commands in hints"),
-        new("archive-dir", 'A', "DIR", "duplicity's archive dir, for the commands in hints"),
-        new("name", 'N', "NAME", "duplicity --name of the backup, for the commands in hints"),
-        new("user", 'u', "USER", "Who runs the backup, for the commands in hints (sudo -iu USER ...)"),
-        new("script", null, "PATH", "The job's backup script, for the commands in hints"),
+        Declared.LogFile, Declared.Job, Declared.Config, Declared.Scope, Declared.StateFilePath, Declared.AgeWarning, Declared.AgeCritical,
+        Declared.MissingState, Declared.UnfinishedState, Declared.LogCritical, Declared.LogWarning, Declared.LogIgnore,
+        Declared.Destination, Declared.ArchiveDir, Declared.BackupName, Declared.User, Declared.Script,
     ];
 
-    public string? JobName { get; init; }
     public required string LogFile { get; init; }
     public LogScope Scope { get; init; }
     public required string StateFilePath { get; init; }
     public required Threshold Age { get; init; }
     public ServiceState MissingState { get; init; } = ServiceState.Unknown;
     public ServiceState UnfinishedState { get; init; } = ServiceState.Warning;
-    public IReadOnlyList<string> CriticalPatterns { get; init; } = [];
-    public IReadOnlyList<string> WarningPatterns { get; init; } = [];
-    public IReadOnlyList<string> IgnorePatterns { get; init; } = [];
-    public string? Destination { get; init; }
-    public string? ArchiveDir { get; init; }
-    public string? BackupName { get; init; }
-    public string? User { get; init; }
-    public string? Script { get; init; }
-
-    public FixCommands Fixes => new(User, Destination, ArchiveDir, BackupName, Script);
-
-    public JobPatterns Patterns => new(CriticalPatterns, WarningPatterns, IgnorePatterns);
+    /// <summary>The job's own patterns (log_critical, log_warning, log_ignore), compiled.</summary>
+    public JobPatterns Patterns { get; init; } = JobPatterns.None;
 
     public static LogOptions From(ParsedOptions o) => FromCommandLine(o, null);
 
     /// <summary>Reads the job named by --job (when given, learning its secrets) and merges the options over it.</summary>
-    public static LogOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets)
-    {
-        var jobName = o.Get("job");
-        var job = jobName is null ? null : JobConfigReader.Load(o.Get("config") ?? JobConfigReader.DefaultPath, jobName, secrets);
-        return From(o, job);
-    }
+    public static LogOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets) => From(JobOptions.Read(o, secrets));
 
     /// <summary>Merges the options with a job already read (options win).</summary>
-    public static LogOptions From(ParsedOptions o, JobConfig? job)
-    {
-        string? Pick(string option, string key) => o.Get(option) is { Length: > 0 } v ? v : job?.Get(key);
-        IReadOnlyList<string> Patterns(string option, string key)
-            => o.GetAll(option) is { Count: > 0 } all ? all : job?.Get(key) is { } v ? [v] : [];
+    public static LogOptions From(ParsedOptions o, JobConfig? job) => From(JobOptions.Over(o, job));
 
-        var log = Pick("logfile", "log") ?? throw new UsageException("--logfile FILE is required (or a job with log = FILE)");
+    private LogOptions(OptionValues values) : base(values) { }
+
+    public static LogOptions From(OptionValues v)
+    {
+        var log = v.Get(Declared.LogFile) ?? throw new UsageException("--logfile FILE is required (or a job with log = FILE)");
         var full = Path.GetFullPath(log);
-        var scopeText = Pick("scope", "log_scope") ?? "last-run";
-        var scope = scopeText switch
+        // In the order their errors have always come: these, then the shared ones (the destination), then the patterns.
+        var scope = v.Get(Declared.Scope);
+        var stateFile = v.Get(Declared.StateFilePath) ?? StateFile.PathFor("log", full);
+        var age = new Threshold(v.Get(Declared.AgeWarning), v.Get(Declared.AgeCritical));
+        var missing = v.Get(Declared.MissingState);
+        var unfinished = v.Get(Declared.UnfinishedState);
+        return new LogOptions(v)
         {
-            "last-run" => LogScope.LastRun,
-            "new" => LogScope.New,
-            "all" => LogScope.All,
-            _ => throw new UsageException($"--scope: '{scopeText}' is not one of last-run, new, all"),
-        };
-        var options = new LogOptions
-        {
-            JobName = o.Get("job"),
             LogFile = full,
             Scope = scope,
-            StateFilePath = Pick("state-file", "log_state_file") ?? StateFile.PathFor("log", full),
-            Age = Threshold.Parse(Off(Pick("age-warning", "log_age_warning")), Off(Pick("age-critical", "log_age_critical")), RangeUnits.Duration, "--age-warning", "--age-critical"),
-            MissingState = State(Pick("missing-state", "log_missing_state"), ServiceState.Unknown, "--missing-state", allowUnknown: true),
-            UnfinishedState = State(Pick("unfinished-state", "log_unfinished_state"), ServiceState.Warning, "--unfinished-state", allowUnknown: false),
-            CriticalPatterns = Patterns("log-critical", "log_critical"),
-            WarningPatterns = Patterns("log-warning", "log_warning"),
-            IgnorePatterns = Patterns("log-ignore", "log_ignore"),
-            Destination = DestinationUrl.Pick(o.Get("destination"), job?.Destination, job?.Name),
-            ArchiveDir = Pick("archive-dir", "archive_dir"),
-            BackupName = Pick("name", "name"),
-            User = Pick("user", "user"),
-            Script = Pick("script", "script"),
+            StateFilePath = stateFile,
+            Age = age,
+            MissingState = missing,
+            UnfinishedState = unfinished,
+            // Compiled now, still before any file is read: a bad pattern is a usage error.
+            Patterns = new JobPatterns(v.GetAll(Declared.LogCritical)!, v.GetAll(Declared.LogWarning)!, v.GetAll(Declared.LogIgnore)!),
         };
-        _ = options.Patterns; // compile now: a bad pattern is a usage error, before any file is read
-        return options;
-    }
-
-    /// <summary>"off" (or nothing) means no threshold; a bare duration means "older than".</summary>
-    private static string? Off(string? text) => text is null or "off" or "" ? null : text;
-
-    private static ServiceState State(string? text, ServiceState fallback, string option, bool allowUnknown)
-    {
-        if (text is null) return fallback;
-        return ServiceStates.TryParse(text, out var s) && (allowUnknown || s != ServiceState.Unknown) ? s
-            : throw new UsageException($"{option}: '{text}' is not one of ok, warning, critical{(allowUnknown ? ", unknown" : "")}");
     }
 }

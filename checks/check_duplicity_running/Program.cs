@@ -20,6 +20,6 @@ return PluginRunner.Run(args, new PluginDefinition
         "check_duplicity_running --ps-file ps.txt --now 1795689786 -v",
     ],
 }, new CheckPipeline<RunningOptions, DuplicityProcessScan>(
-    Options: context => RunningOptions.From(context.Options, RunningProbe.Job(context)),
+    Options: context => RunningOptions.FromCommandLine(context.Options, context.Secrets),
     Probe: (options, context) => new RunningProbe(options, context),
     Evaluator: (options, context) => new RunningEvaluator(options, context.Now)));

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
+using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.Plugin.Options;
 
 namespace DuplicityChecks.Checks.Running;
 
@@ -13,36 +15,46 @@ public enum ExpectMode
     Stopped,
 }
 
-/// <summary>The values a job of the INI file gives (<c>[job:NAME]</c>); command-line options override them.</summary>
-public sealed record JobValues(string Name, string? Destination = null, string? ArchiveDir = null, string? BackupName = null, string? User = null);
-
 /// <summary>
 /// The settings of check_duplicity_running, from its options merged over a job's values: which processes
 /// count (the filter), where the table comes from, the thresholds and the state of a terminal prompt.
 /// </summary>
 public sealed record RunningOptions
 {
-    public const string DefaultWarning = "12h";
-    public const string DefaultCritical = "24h";
-    public const string DefaultCountWarning = "0:1";
+    /// <summary>Each option of the check, declared once: tokenizer, job merge and --help read these.</summary>
+    public static class Declared
+    {
+
+        public static readonly Option<string?> Job = SharedOptions.Job with { Help = "Check the job [job:NAME] of the --config file (its destination, archive_dir, name and user); options given here override it" };
+        public static readonly Option<string?> Config = SharedOptions.Config with { Help = "The job file (INI, at most 1 MiB)" };
+        public static readonly Option<string?> Destination = SharedOptions.Destination with { Help = "Count only duplicity runs with this target URL (compared without password and trailing slash)" };
+        public static readonly Option<string?> ArchiveDir = SharedOptions.ArchiveDir with { Help = "Count only runs using this --archive-dir (runs without one use ~/.cache/duplicity of their user); also the lockfile's place" };
+        public static readonly Option<string?> BackupName = SharedOptions.BackupName with { Help = "Count only runs with this backup name (--name, or md5 of the URL as duplicity does)" };
+        public static readonly Option<string?> User = SharedOptions.User with { Help = "Count only runs of this user (a name, or a uid)" };
+        /// <summary>Untrusted input: a match timeout bounds catastrophic backtracking.</summary>
+        public static readonly Option<Regex?> Match = new("match", 'm', "REGEX", "Count only runs whose command line (as ps shows it) matches this .NET regular expression", OptionParsers.Regex(TimeSpan.FromMilliseconds(250)));
+        public static readonly Option<string?> ProcRoot = SharedOptions.ProcRoot with { Help = "Read the process table from DIR laid out like /proc (replays a capture)" };
+        public static readonly Option<string?> PsFile = new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc (at most 2 MiB and 200,000 arguments); locks then come from --proc-root when it is given", OptionParsers.Text);
+        public static readonly Option<ServiceState> WaitingState = new Option<ServiceState>("waiting-state", null, "STATE", "State when a run waits for terminal input (a GPG passphrase prompt): ok, warning, critical or unknown",
+            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical, ServiceState.Unknown], "a state (ok, warning, critical, unknown)"))
+            .WithDefault("warning");
+        public static readonly Option<ThresholdRange?> Warning = ThresholdOption.Of("warning", 'w', "RANGE", "Warning range for the elapsed time of the oldest run (durations: 90s, 15m, 12h, 2d)", RangeUnits.Duration)
+            .WithDefault("12h");
+        public static readonly Option<ThresholdRange?> Critical = ThresholdOption.Of("critical", 'c', "RANGE", "Critical range for the elapsed time of the oldest run", RangeUnits.Duration)
+            .WithDefault("24h");
+        public static readonly Option<ThresholdRange?> CountWarning = ThresholdOption.Of("count-warning", null, "RANGE", "Warning range for the number of runs (0:1: two at once is a warning)", RangeUnits.Plain)
+            .WithDefault("0:1");
+        public static readonly Option<ThresholdRange?> CountCritical = ThresholdOption.Of("count-critical", null, "RANGE", "Critical range for the number of runs", RangeUnits.Plain);
+        public static readonly Option<ExpectMode> Expect = new Option<ExpectMode>("expect", null, "MODE", "running: none running is CRITICAL (backup windows); stopped: one running is CRITICAL; any",
+            OptionParsers.Choice(new Dictionary<string, ExpectMode> { ["any"] = ExpectMode.Any, ["running"] = ExpectMode.Running, ["stopped"] = ExpectMode.Stopped }, "running, stopped or any", ignoreCase: true))
+            .WithDefault("any");
+    }
 
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
-        new("job", 'j', "NAME", "Check the job [job:NAME] of the --config file (its destination, archive_dir, name and user); options given here override it"),
-        new("config", null, "FILE", "The job file (INI, at most 1 MiB)", Default: "/etc/duplicity-checks.ini"),
-        new("destination", 'd', "URL", "Count only duplicity runs with this target URL (compared without password and trailing slash)"),
-        new("archive-dir", 'A', "DIR", "Count only runs using this --archive-dir (runs without one use ~/.cache/duplicity of their user); also the lockfile's place"),
-        new("name", 'N', "NAME", "Count only runs with this backup name (--name, or md5 of the URL as duplicity does)"),
-        new("user", 'u', "USER", "Count only runs of this user (a name, or a uid)"),
-        new("match", 'm', "REGEX", "Count only runs whose command line (as ps shows it) matches this .NET regular expression"),
-        new("proc-root", null, "DIR", "Read the process table from DIR laid out like /proc (replays a capture)", Default: "/proc"),
-        new("ps-file", null, "FILE", "Read the process table from a capture of 'ps -eo pid,ppid,user,lstart,etimes,args' (lstart in the local zone, TZ) instead of /proc (at most 2 MiB and 200,000 arguments); locks then come from --proc-root when it is given"),
-        new("waiting-state", null, "STATE", "State when a run waits for terminal input (a GPG passphrase prompt): ok, warning, critical or unknown", Default: "warning"),
-        new("warning", 'w', "RANGE", "Warning range for the elapsed time of the oldest run (durations: 90s, 15m, 12h, 2d)", Default: DefaultWarning),
-        new("critical", 'c', "RANGE", "Critical range for the elapsed time of the oldest run", Default: DefaultCritical),
-        new("count-warning", null, "RANGE", "Warning range for the number of runs (0:1: two at once is a warning)", Default: DefaultCountWarning),
-        new("count-critical", null, "RANGE", "Critical range for the number of runs"),
-        new("expect", null, "MODE", "running: none running is CRITICAL (backup windows); stopped: one running is CRITICAL; any", Default: "any"),
+        Declared.Job, Declared.Config, Declared.Destination, Declared.ArchiveDir, Declared.BackupName, Declared.User, Declared.Match,
+        Declared.ProcRoot, Declared.PsFile, Declared.WaitingState, Declared.Warning, Declared.Critical, Declared.CountWarning,
+        Declared.CountCritical, Declared.Expect,
     ];
 
     public string? JobName { get; init; }
@@ -64,52 +76,28 @@ public sealed record RunningOptions
 
     public ExpectMode Expect { get; init; } = ExpectMode.Any;
 
-    /// <summary>Builds the settings; <paramref name="job"/> is the job named by --job, already read from --config.</summary>
-    public static RunningOptions From(ParsedOptions o, JobValues? job = null)
+    /// <summary>Reads the job named by --job (when given, learning its secrets) and merges the options over it.</summary>
+    public static RunningOptions FromCommandLine(ParsedOptions o, SecretMasker? secrets) => From(JobOptions.Read(o, secrets));
+
+    /// <summary>Merges the options with a job already read, or none (options win).</summary>
+    public static RunningOptions From(ParsedOptions o, JobConfig? job = null) => From(JobOptions.Over(o, job));
+
+    public static RunningOptions From(OptionValues v)
     {
-        if (o.Get("job") is { } jobName && job is null)
-            throw new InvalidOperationException($"--job {jobName}: the caller must read the job file first");
-        var pattern = o.Get("match");
-        Regex? match = null;
-        if (pattern is not null)
-        {
-            try
-            {
-                // Untrusted input: a match timeout bounds catastrophic backtracking.
-                match = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(250));
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"--match: '{pattern}' is not a valid regular expression: {e.Message}");
-            }
-        }
-        var filter = new ProcessFilter(
-            DestinationUrl.Pick(o.Get("destination"), job?.Destination, job?.Name),
-            NonEmpty(o.Get("archive-dir")) ?? job?.ArchiveDir,
-            NonEmpty(o.Get("name")) ?? job?.BackupName,
-            NonEmpty(o.Get("user")) ?? job?.User,
-            match);
+        var match = v.Get(Declared.Match); // judged first, as it always was: its error wins over the others'
         return new RunningOptions
         {
-            JobName = job?.Name,
-            Filter = filter,
-            ProcRoot = o.Get("proc-root") ?? "/proc",
-            ProcRootGiven = o.Get("proc-root") is not null,
-            PsFile = o.Get("ps-file"),
-            WaitingState = o.GetState("waiting-state", ServiceState.Warning),
-            Elapsed = Threshold.Parse(o.Get("warning") ?? DefaultWarning, o.Get("critical") ?? DefaultCritical, RangeUnits.Duration, "--warning", "--critical"),
-            Count = Threshold.Parse(o.Get("count-warning") ?? DefaultCountWarning, o.Get("count-critical"), RangeUnits.Plain, "--count-warning", "--count-critical"),
-            Expect = (o.Get("expect") ?? "any").ToLowerInvariant() switch
-            {
-                "any" => ExpectMode.Any,
-                "running" => ExpectMode.Running,
-                "stopped" => ExpectMode.Stopped,
-                var other => throw new UsageException($"--expect: '{other}' is not running, stopped or any"),
-            },
+            JobName = v.Get(Declared.Job),
+            Filter = new ProcessFilter(v.Get(Declared.Destination), v.Get(Declared.ArchiveDir), v.Get(Declared.BackupName), v.Get(Declared.User), match),
+            ProcRoot = v.Get(Declared.ProcRoot)!,
+            ProcRootGiven = v.Given(Declared.ProcRoot),
+            PsFile = v.Get(Declared.PsFile),
+            WaitingState = v.Get(Declared.WaitingState),
+            Elapsed = new Threshold(v.Get(Declared.Warning), v.Get(Declared.Critical)),
+            Count = new Threshold(v.Get(Declared.CountWarning), v.Get(Declared.CountCritical)),
+            Expect = v.Get(Declared.Expect),
         };
     }
-
-    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>
     /// The process table these settings point at, and the filter for it: for /proc, a --user name is resolved to its

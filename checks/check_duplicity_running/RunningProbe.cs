@@ -1,4 +1,3 @@
-using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 
@@ -11,12 +10,6 @@ namespace DuplicityChecks.Checks.Running;
 /// </summary>
 public sealed class RunningProbe(RunningOptions options, PluginContext context) : IProbe<DuplicityProcessScan>
 {
-    /// <summary>The job named by --job, read from --config (learning its secrets), or null.</summary>
-    public static JobValues? Job(PluginContext context)
-        => context.Options.Get("job") is { } name && JobConfigReader.Load(context.Options.Get("config") ?? JobConfigReader.DefaultPath, name, context.Secrets) is { } job
-            ? new JobValues(job.Name, job.Destination, job.ArchiveDir, job.BackupName, job.User)
-            : null;
-
     public Task<DuplicityProcessScan> ReadAsync() => Task.FromResult(Read());
 
     private DuplicityProcessScan Read()

@@ -39,8 +39,7 @@ public static class HelpText
         {
             var head = " " + o.Display + (o.IsFlag ? "" : " " + o.ValueName);
             sb.Append(head).Append('\n');
-            var help = o.Help + (o.Default is null ? "" : $" (default: {o.Default})");
-            foreach (var line in Wrap(help, 72)) sb.Append("       ").Append(line).Append('\n');
+            foreach (var line in Wrap(o.FullHelp, 72)) sb.Append("       ").Append(line).Append('\n');
         }
         if (plugin.Examples.Count > 0)
         {

@@ -22,13 +22,4 @@ public sealed class ParsedOptions
     public bool Has(string name) => _values.ContainsKey(name) || _flags.ContainsKey(name);
 
     public int Count(string name) => _flags.GetValueOrDefault(name);
-
-    /// <summary>Parses a state option (ok|warning|critical|unknown) or returns the default.</summary>
-    public ServiceState GetState(string name, ServiceState fallback)
-    {
-        var text = Get(name);
-        if (text is null) return fallback;
-        return ServiceStates.TryParse(text, out var s) ? s
-            : throw new UsageException($"--{name}: '{text}' is not a state (ok, warning, critical, unknown)");
-    }
 }

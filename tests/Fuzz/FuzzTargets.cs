@@ -205,7 +205,7 @@ public static class FuzzTargets
     {
         File.WriteAllBytes(IniPath.Value, input);
         var job = JobConfigReader.Load(IniPath.Value, "assets");
-        _ = (job.Destination, job.ArchiveDir, job.BackupName, job.User, job.Script, job.Log);
+        foreach (var key in job.Values.Keys) _ = job.Get(key);
     }
 
     private static void Range(byte[] input)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DuplicityChecks.Plugin;
 
 namespace DuplicityChecks.Duplicity.CollectionStatus;
@@ -83,18 +84,22 @@ public static class AscTime
         return ToUtc(local, zone);
     }
 
-    /// <summary>Resolves a <c>--timezone</c> value (IANA id such as Europe/Berlin, or UTC); null/empty = the machine's zone.</summary>
-    public static TimeZoneInfo FindZone(string? id)
+    /// <summary>A zone by its IANA id (such as Europe/Berlin) or UTC; null/empty = the machine's zone. False: no such zone.</summary>
+    public static bool TryFindZone(string? id, [NotNullWhen(true)] out TimeZoneInfo? zone)
     {
-        if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Local;
-        if (id is "UTC" or "utc" or "Z") return TimeZoneInfo.Utc;
+        zone = TimeZoneInfo.Local;
+        if (string.IsNullOrWhiteSpace(id)) return true;
+        zone = TimeZoneInfo.Utc;
+        if (id is "UTC" or "utc" or "Z") return true;
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new UsageException($"unknown time zone '{id}' for --timezone (use an IANA name such as Europe/Berlin, or UTC)");
+            zone = null;
+            return false;
         }
     }
 

@@ -28,26 +28,15 @@ public sealed class JobPatterns
     private readonly Regex[] _warning;
     private readonly Regex[] _ignore;
 
-    public JobPatterns(IEnumerable<string> critical, IEnumerable<string> warning, IEnumerable<string> ignore)
+    /// <param name="critical">Each compiled with <see cref="MatchTimeout"/> (the option layer compiles them).</param>
+    public JobPatterns(IEnumerable<Regex> critical, IEnumerable<Regex> warning, IEnumerable<Regex> ignore)
     {
-        _critical = [.. critical.Select(p => Compile(p, "log_critical"))];
-        _warning = [.. warning.Select(p => Compile(p, "log_warning"))];
-        _ignore = [.. ignore.Select(p => Compile(p, "log_ignore"))];
+        _critical = [.. critical];
+        _warning = [.. warning];
+        _ignore = [.. ignore];
     }
 
     public bool IsEmpty => _critical.Length == 0 && _warning.Length == 0 && _ignore.Length == 0;
-
-    private static Regex Compile(string pattern, string what)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"{what}: '{pattern}' is not a valid regular expression: {e.Message}");
-        }
-    }
 
     public JobPatternVerdict Match(ReadOnlySpan<char> line)
     {

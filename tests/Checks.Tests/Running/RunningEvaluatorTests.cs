@@ -11,12 +11,9 @@ namespace DuplicityChecks.Checks.Tests.Running;
 public class RunningEvaluatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 23, 45, 0, TimeSpan.Zero);
-    /// <summary>The one place these tests build options (how options are declared is changing: issue 16 item 2).</summary>
+    /// <summary>The one place these tests build options.</summary>
     private static RunningOptions Options(params string[] args)
-    {
-        var parsed = CommandLine.Parse(args, RunningOptions.Specs);
-        return RunningOptions.From(parsed, parsed.Get("job") is { } job ? new JobValues(job) : null);
-    }
+        => RunningOptions.From(CommandLine.Parse(args, RunningOptions.Specs));
 
     private static CheckResult Evaluate(DuplicityProcessScan scan, params string[] args) => new RunningEvaluator(Options(args), Now).Evaluate(scan);
 
@@ -56,7 +53,7 @@ public class RunningEvaluatorTests
         yield return Case("--expect stopped, one running", ScanOf(Run(7, TimeSpan.FromMinutes(1), "cleanup --force file:///t")), ["--expect", "stopped"], ServiceState.Critical,
             "cleanup of file:///t running for 1m (PID 7) (expected none)", "processes=1;1;;0 elapsed=60s;43200;86400;0");
         yield return Case("count and elapsed thresholds from the options", ScanOf(Run(1, TimeSpan.FromHours(1), "src file:///a"), Run(2, TimeSpan.FromMinutes(1), "src file:///b")),
-            ["-w", "~:30m", "-c", "2h", "--count-warning", "", "--count-critical", "@2:"], ServiceState.Critical,
+            ["-w", "~:30m", "-c", "2h", "--count-warning", "none", "--count-critical", "@2:"], ServiceState.Critical,
             "2 duplicity processes, oldest: backup to file:///a running for 1h (PID 1)", "processes=2;;@2:;0 elapsed=3600s;~:1800;7200;0");
         yield return Case("an unknown start time is unknown, not ok", ScanOf(Run(9, TimeSpan.Zero, "src file:///t") is var r ? r with { Process = r.Process with { StartUtc = null } } : null!), [], ServiceState.Unknown,
             "backup to file:///t running for an unknown time (PID 9)", "processes=1;1;;0 elapsed=U;43200;86400;0");

@@ -1,13 +1,49 @@
 using DuplicityChecks.Checks.Running;
+using DuplicityChecks.Checks.Tests.Options;
+using DuplicityChecks.Plugin.Options;
+using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.TestSupport;
+using D = DuplicityChecks.Checks.Running.RunningOptions.Declared;
 
 namespace DuplicityChecks.Checks.Tests.Running;
 
-public class RunningOptionsTests
+public class RunningOptionsTests : OptionTableTests<RunningOptions, RunningOptionsTests>, IOptionTable<RunningOptions>
 {
     private static RunningOptions From(params string[] args) => RunningOptions.From(CommandLine.Parse(args, RunningOptions.Specs));
+
+    public static RunningOptions From(OptionValues values) => RunningOptions.From(values);
+
+    private static ThresholdRange Above(double value) => new(0, value, false);
+
+    /// <summary>Only the filter's options come from a job (destination, archive_dir, name, user): the rows say so.</summary>
+    public static IReadOnlyList<OptionRow<RunningOptions>> Rows { get; } =
+    [
+        new(D.Job, "assets", o => o.JobName, "assets", null),
+        new(D.Destination, "rsync://h/x", o => o.Filter.Destination, "rsync://h/x", null, "-x", "--destination: '-x' begins with '-'*", NoneIsAValue: true),
+        new(D.ArchiveDir, "/c", o => o.Filter.ArchiveDir, "/c", null),
+        new(D.BackupName, "n", o => o.Filter.Name, "n", null),
+        new(D.User, "backup", o => o.Filter.User, "backup", null),
+        new(D.Match, "assets", o => o.Filter.Match?.ToString(), "assets", null, "(unclosed", "--match: '(unclosed' is not a valid regular expression*", NoneIsAValue: true),
+        new(D.ProcRoot, "/tmp/proc", o => (o.ProcRoot, o.ProcRootGiven), ("/tmp/proc", true), ("/proc", false)),
+        new(D.PsFile, "/tmp/ps.txt", o => o.PsFile, "/tmp/ps.txt", null),
+        new(D.WaitingState, "critical", o => o.WaitingState, ServiceState.Critical, ServiceState.Warning, "bad", "--waiting-state: 'bad' is not a state (ok, warning, critical, unknown)"),
+        new(D.Warning, "15m", o => o.Elapsed.Warning, Above(900), Above(43200), "12x", "--warning: '12x' is not a range ([@][start:][end])"),
+        new(D.Critical, "2d", o => o.Elapsed.Critical, Above(172800), Above(86400), "2d:1d", "--critical: '2d:1d': start is greater than end"),
+        new(D.CountWarning, "0:2", o => o.Count.Warning, Above(2), Above(1), "x", "--count-warning: 'x' is not a range ([@][start:][end])"),
+        new(D.CountCritical, "5", o => o.Count.Critical, Above(5), null, "5:1", "--count-critical: '5:1': start is greater than end"),
+        new(D.Expect, "RUNNING", o => o.Expect, ExpectMode.Running, ExpectMode.Any, "sometimes", "--expect: 'sometimes' is not running, stopped or any"),
+    ];
+
+    public static IReadOnlyList<OptionSpec> Specs => RunningOptions.Specs;
+
+    public static IReadOnlyList<string> WithoutRow => ["config"];
+
+    [Test]
+    public void A_job_destination_that_begins_with_a_dash_is_a_usage_error_naming_the_job()
+        => FluentActions.Invoking(() => Read([], new Dictionary<string, string> { ["destination"] = "--version" }))
+            .Should().Throw<UsageException>().WithMessage("destination of [job:t]: '--version' begins with '-', which duplicity would read as an option; give the target URL (scheme://...)");
 
     [Test]
     public void Defaults_are_12h_24h_count_0_1_expect_any_waiting_warning()
@@ -35,7 +71,7 @@ public class RunningOptionsTests
     [Test]
     public void Command_line_options_override_the_job()
     {
-        var job = new JobValues("assets", "rsync://h/assets", "/data/cache", null, "govuk-backup");
+        var job = new JobConfig("assets", "/etc/duplicity-checks.ini", new Dictionary<string, string> { ["destination"] = "rsync://h/assets", ["archive_dir"] = "/data/cache", ["user"] = "govuk-backup" });
 
         var o = RunningOptions.From(CommandLine.Parse(["-j", "assets", "-u", "root"], RunningOptions.Specs), job);
 
@@ -44,14 +80,6 @@ public class RunningOptionsTests
         o.Filter.ArchiveDir.Should().Be("/data/cache");
         o.Filter.User.Should().Be("root");
     }
-
-    [TestCase("--match", "(unclosed", "--match: '(unclosed' is not a valid regular expression*")]
-    [TestCase("--expect", "sometimes", "--expect: 'sometimes' is not running, stopped or any")]
-    [TestCase("--waiting-state", "bad", "--waiting-state: 'bad' is not a state*")]
-    [TestCase("-w", "12x", "--warning: *")]
-    [TestCase("--count-critical", "5:1", "--count-critical: *")]
-    public void Bad_values_are_usage_errors(string option, string value, string message)
-        => FluentActions.Invoking(() => From(option, value)).Should().Throw<UsageException>().WithMessage(message);
 
     [Test]
     public void A_user_name_that_the_user_database_does_not_hold_is_unknown_for_the_proc_table()

@@ -113,7 +113,7 @@ public class OptionRobustnessTests
             {
                 File.WriteAllBytes(path, b);
                 var job = JobConfigReader.Load(path, "assets");
-                return (job.Destination, job.ArchiveDir, job.User);
+                return (job.Get("destination"), job.Get("archive_dir"), job.Get("user"));
             });
         contract.AssertClean("job file", 50);
     }
