@@ -1,6 +1,6 @@
+using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Live;
-using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.Plugin.Options;
 

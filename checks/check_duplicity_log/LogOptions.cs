@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Logs;
-using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.Plugin.Options;
 
@@ -32,7 +32,8 @@ public sealed record LogOptions : BackupOptions
         public static readonly Option<string?> Job = SharedOptions.Job with { Help = "Read the job's settings from the [job:NAME] section of the config file; options given here win" };
         public static readonly Option<string?> Config = SharedOptions.Config with { Help = "Job config file (INI, at most 1 MiB)" };
         public static readonly Option<LogScope> Scope = new Option<LogScope>("scope", null, "SCOPE", "What to judge: last-run (the most recent run; a later success clears an earlier failure), new (only what was appended since the previous check; needs the state file), all (every run in the file)",
-            OptionParsers.Choice(new Dictionary<string, LogScope> { ["last-run"] = LogScope.LastRun, ["new"] = LogScope.New, ["all"] = LogScope.All }, "one of last-run, new, all")) { JobKey = "log_scope" }
+            OptionParsers.Choice(new Dictionary<string, LogScope> { ["last-run"] = LogScope.LastRun, ["new"] = LogScope.New, ["all"] = LogScope.All }, "one of last-run, new, all"))
+        { JobKey = "log_scope" }
             .WithDefault("last-run");
         /// <summary>No typed default: it derives from the log's path (<see cref="StateFile.PathFor"/>).</summary>
         public static readonly Option<string?> StateFilePath = new Option<string?>("state-file", null, "FILE", "Where --scope new keeps its position (device, inode, offset, fingerprint)", OptionParsers.Text) { JobKey = "log_state_file" }
@@ -42,10 +43,12 @@ public sealed record LogOptions : BackupOptions
         public static readonly Option<ThresholdRange?> AgeCritical = ThresholdOption.Of("age-critical", null, "DURATION", "CRITICAL when the last run is older than DURATION", RangeUnits.Duration, "log_age_critical")
             .WithDefault("off");
         public static readonly Option<ServiceState> MissingState = new Option<ServiceState>("missing-state", null, "STATE", "State when the log file does not exist (ok|warning|critical|unknown)",
-            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical, ServiceState.Unknown], "one of ok, warning, critical, unknown")) { JobKey = "log_missing_state" }
+            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical, ServiceState.Unknown], "one of ok, warning, critical, unknown"))
+        { JobKey = "log_missing_state" }
             .WithDefault("unknown");
         public static readonly Option<ServiceState> UnfinishedState = new Option<ServiceState>("unfinished-state", null, "STATE", "State when a run has no result: killed, or still running (ok|warning|critical); --scope new reports a last run still being written as in progress (OK) until it ends or the next run starts",
-            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical], "one of ok, warning, critical")) { JobKey = "log_unfinished_state" }
+            OptionParsers.State([ServiceState.Ok, ServiceState.Warning, ServiceState.Critical], "one of ok, warning, critical"))
+        { JobKey = "log_unfinished_state" }
             .WithDefault("warning");
         public static readonly Option<Regex?> LogCritical = Pattern("log-critical", "CRITICAL when a line matches (repeatable; the job's log_critical)", "log_critical");
         public static readonly Option<Regex?> LogWarning = Pattern("log-warning", "WARNING when a line matches (repeatable; the job's log_warning)", "log_warning");

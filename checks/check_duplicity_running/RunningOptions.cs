@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
-using DuplicityChecks.CheckOptions;
 using DuplicityChecks.Plugin;
 using DuplicityChecks.Plugin.Options;
 

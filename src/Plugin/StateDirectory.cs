@@ -218,13 +218,13 @@ public sealed class StateDirectory : IDisposable
     {
         if (!Writable) throw new InvalidOperationException(ReadOnlyReason);
         var where = System.IO.Path.Combine(Path, name);
-        const int Flags = ReadOnly | Create | NoControllingTty | NonBlocking | CloseOnExec;
-        var fd = OpenAt(Fd, name, Flags | NoFollow, 0x180);
+        const int flags = ReadOnly | Create | NoControllingTty | NonBlocking | CloseOnExec;
+        var fd = OpenAt(Fd, name, flags | NoFollow, 0x180);
         if (fd < 0 && LastError == AccessDenied && StatusAt(Fd, name) is { IsRegularFile: true } other && other.Owner != User)
         {
             // Another user's lock that this user may not read (left by an older version run as root): remove it.
             UnlinkAt(Fd, name);
-            fd = OpenAt(Fd, name, Flags | NoFollow, 0x180);
+            fd = OpenAt(Fd, name, flags | NoFollow, 0x180);
         }
         if (fd < 0)
         {

@@ -84,7 +84,8 @@ public static class CollectionAssembler
             Lock = holder,
         };
         return new ArchiveDirBackup(collection, listing.Directory, listing.DuplicityFiles, listing.PartialFiles,
-            listing.HasLockFile, listing.HasLegacyLockFile, built.Superseded) { ManifestsRead = counter.Read };
+            listing.HasLockFile, listing.HasLegacyLockFile, built.Superseded)
+        { ManifestsRead = counter.Read };
     }
 
     private static BackupSet ToSet(ArchiveFileName name, ManifestFile manifest, bool complete)

@@ -8,13 +8,13 @@ namespace DuplicityChecks.Duplicity.CollectionStatus;
 /// </summary>
 internal sealed class CollectionBuilder
 {
-    private readonly List<BackupChain> chains = [];
-    private readonly List<string> warnings = [];
+    private readonly List<BackupChain> _chains = [];
+    private readonly List<string> _warnings = [];
     // The open chain's sets, in one list reused for every chain; the chain keeps an exact-size copy (10,000 sets
     // in 1,429 chains made a list and its grown arrays per chain, issue 6).
-    private readonly List<BackupSet> currentSets = [];
-    private bool chainOpen;
-    private ChainKind currentKind;
+    private readonly List<BackupSet> _currentSets = [];
+    private bool _chainOpen;
+    private ChainKind _currentKind;
 
     public int OrphanedSets { get; set; }
 
@@ -32,24 +32,24 @@ internal sealed class CollectionBuilder
 
     public void StartChain(ChainKind kind)
     {
-        currentKind = kind;
-        currentSets.Clear();
-        chainOpen = true;
+        _currentKind = kind;
+        _currentSets.Clear();
+        _chainOpen = true;
         if (kind == ChainKind.Secondary) SecondaryChainCount++;
     }
 
     /// <summary>Adds the next set (oldest first) to the open chain; an incremental starts where the previous set ended.</summary>
     public void AddSet(BackupSetType type, DateTimeOffset time, int volumes, bool? encrypted)
     {
-        if (!chainOpen) throw new InvalidOperationException("no chain open");
-        var sets = currentSets;
+        if (!_chainOpen) throw new InvalidOperationException("no chain open");
+        var sets = _currentSets;
         var start = type == BackupSetType.Incremental && sets.Count > 0 ? sets[^1].Time : (DateTimeOffset?)null;
         sets.Add(new BackupSet(type, time, volumes, encrypted, Complete: true, StartTime: start));
     }
 
-    public bool ChainOpen => chainOpen;
+    public bool ChainOpen => _chainOpen;
 
-    public int OpenChainSetCount => chainOpen ? currentSets.Count : 0;
+    public int OpenChainSetCount => _chainOpen ? _currentSets.Count : 0;
 
     /// <summary>
     /// Closes the open chain. duplicity prints a chain as its full set followed by its incrementals, oldest first:
@@ -58,32 +58,32 @@ internal sealed class CollectionBuilder
     /// </summary>
     public void EndChain(string where)
     {
-        if (!chainOpen) return;
-        if (currentSets.Count == 0)
+        if (!_chainOpen) return;
+        if (_currentSets.Count == 0)
             throw new Plugin.CheckException($"{where}: a backup chain with no backup sets in it");
-        if (!currentSets[0].IsFull)
+        if (!_currentSets[0].IsFull)
             throw new Plugin.CheckException($"{where}: a backup chain that does not start with a full backup");
-        for (var i = 1; i < currentSets.Count; i++)
+        for (var i = 1; i < _currentSets.Count; i++)
         {
-            if (currentSets[i].IsFull)
+            if (_currentSets[i].IsFull)
                 throw new Plugin.CheckException($"{where}: a backup chain with a second full backup in it");
-            if (currentSets[i].Time <= currentSets[i - 1].Time)
-                throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTime.Format(currentSets[i].Time)} after {DuplicityTime.Format(currentSets[i - 1].Time)})");
+            if (_currentSets[i].Time <= _currentSets[i - 1].Time)
+                throw new Plugin.CheckException($"{where}: a backup chain whose sets are not in time order ({DuplicityTime.Format(_currentSets[i].Time)} after {DuplicityTime.Format(_currentSets[i - 1].Time)})");
         }
-        chains.Add(new BackupChain(currentKind, currentSets.ToArray()));
-        chainOpen = false;
+        _chains.Add(new BackupChain(_currentKind, _currentSets.ToArray()));
+        _chainOpen = false;
     }
 
     public void AddWarning(string text)
     {
-        if (text.Length > 0 && !warnings.Contains(text)) warnings.Add(text);
+        if (text.Length > 0 && !_warnings.Contains(text)) _warnings.Add(text);
     }
 
     /// <summary>Forget everything but the warnings: the listing is printed again (-v8 prints it twice).</summary>
     public void ResetListing()
     {
-        chains.Clear();
-        chainOpen = false;
+        _chains.Clear();
+        _chainOpen = false;
         OrphanedSets = IncompleteSets = SecondaryChainCount = 0;
         ArchiveName = null;
     }
@@ -91,17 +91,17 @@ internal sealed class CollectionBuilder
     public BackupCollection Build(BackupSourceKind source, string sourceDescription, string? name)
     {
         var listed = 0;
-        foreach (var c in chains) listed += c.Sets.Count;
+        foreach (var c in _chains) listed += c.Sets.Count;
         return new BackupCollection
         {
             Name = !string.IsNullOrEmpty(name) ? name : ArchiveName ?? "collection-status",
             Source = source,
             SourceDescription = sourceDescription,
             DuplicityVersion = DuplicityVersion,
-            Chains = chains.ToArray(),
+            Chains = _chains.ToArray(),
             IncompleteSets = IncompleteSets,
             OrphanedSets = OrphanedSets,
-            Warnings = warnings.ToArray(),
+            Warnings = _warnings.ToArray(),
             NewestSetMayBeIncomplete = IncompleteSetRule.NewestSetMayBeIncomplete(IncompleteSets, listed, OldIncompleteWarningSeen, DuplicityVersion),
         };
     }

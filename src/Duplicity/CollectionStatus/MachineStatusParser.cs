@@ -69,23 +69,23 @@ public static class MachineStatusParser
     /// <summary>One pass over the stanzas, as the splitter hands them out.</summary>
     private sealed class MachineStatusParse : IMachineLogSink
     {
-        private readonly CollectionBuilder builder = new();
-        private readonly List<string> errors = [];
-        private int listings, changesTables;
-        private bool lastFullSeen, anyStanza;
-        private string? firstError;
+        private readonly CollectionBuilder _builder = new();
+        private readonly List<string> _errors = [];
+        private int _listings, _changesTables;
+        private bool _lastFullSeen, _anyStanza;
+        private string? _firstError;
 
         // The stanza being read.
-        private StanzaKind kind;
-        private string extra = "";
-        private int code;
-        private long start;
-        private int extraLines;
-        private string? firstMessageLine;
-        private List<string>? message;
+        private StanzaKind _kind;
+        private string _extra = "";
+        private int _code;
+        private long _start;
+        private int _extraLines;
+        private string? _firstMessageLine;
+        private List<string>? _message;
 
         // The listing being read (a listing stanza with extra lines).
-        private bool orphanedSeen, incompleteSeen, archiveDirSeen;
+        private bool _orphanedSeen, _incompleteSeen, _archiveDirSeen;
 
         private enum StanzaKind
         {
@@ -97,114 +97,114 @@ public static class MachineStatusParser
 
         public void StanzaStart(string level, int code, string extra, long lineNumber)
         {
-            anyStanza = true;
+            _anyStanza = true;
             // WARNING 3 (unnecessary_sig) and ERROR 3 (hostname mismatch) share the code; the listing is never either.
-            kind = IsErrorLevel(level) ? StanzaKind.Error
+            _kind = IsErrorLevel(level) ? StanzaKind.Error
                 : level == "WARNING" ? StanzaKind.Warning
                 : code == 3 ? StanzaKind.Listing
                 : StanzaKind.Other;
-            this.code = code;
-            this.extra = extra;
-            start = lineNumber;
-            extraLines = 0;
-            firstMessageLine = null;
-            message = kind == StanzaKind.Warning ? [] : null;
+            _code = code;
+            _extra = extra;
+            _start = lineNumber;
+            _extraLines = 0;
+            _firstMessageLine = null;
+            _message = _kind == StanzaKind.Warning ? [] : null;
         }
 
         public void ExtraLine(ReadOnlySpan<char> line, long lineNumber)
         {
-            if (kind != StanzaKind.Listing) return;
-            if (extraLines++ == 0)
+            if (_kind != StanzaKind.Listing) return;
+            if (_extraLines++ == 0)
             {
                 // A code-3 stanza with extra lines is the listing: it replaces any earlier one (-v8 logs it twice).
-                builder.ResetListing();
-                orphanedSeen = incompleteSeen = archiveDirSeen = false;
+                _builder.ResetListing();
+                _orphanedSeen = _incompleteSeen = _archiveDirSeen = false;
             }
             ReadListingLine(line, lineNumber);
         }
 
         public void MessageLine(ReadOnlySpan<char> text)
         {
-            if (firstMessageLine is null && text.Length > 0) firstMessageLine = text.ToString();
-            switch (kind)
+            if (_firstMessageLine is null && text.Length > 0) _firstMessageLine = text.ToString();
+            switch (_kind)
             {
                 case StanzaKind.Listing:
                     // The first "Archive dir:" line of the listing's message names the backup.
-                    if (extraLines > 0 && !archiveDirSeen && StatusTextLabels.ArchiveDir().IsMatch(text))
+                    if (_extraLines > 0 && !_archiveDirSeen && StatusTextLabels.ArchiveDir().IsMatch(text))
                     {
-                        builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(StatusTextLabels.AfterLabel(text).ToString());
-                        archiveDirSeen = true;
+                        _builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(StatusTextLabels.AfterLabel(text).ToString());
+                        _archiveDirSeen = true;
                     }
                     break;
                 case StanzaKind.Warning:
-                    message!.Add(text.ToString());
+                    _message!.Add(text.ToString());
                     break;
                 case StanzaKind.Other:
-                    if (StatusTextLabels.LastFullBackup().IsMatch(text)) lastFullSeen = true;
-                    else if (builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().IsMatch(text))
-                        builder.DuplicityVersion = StatusTextLabels.VersionBanner().Match(text.ToString()).Groups["v"].Value;
+                    if (StatusTextLabels.LastFullBackup().IsMatch(text)) _lastFullSeen = true;
+                    else if (_builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().IsMatch(text))
+                        _builder.DuplicityVersion = StatusTextLabels.VersionBanner().Match(text.ToString()).Groups["v"].Value;
                     break;
             }
         }
 
         public void StanzaEnd()
         {
-            switch (kind)
+            switch (_kind)
             {
-                case StanzaKind.Listing when extraLines == 0:
-                    changesTables++;
+                case StanzaKind.Listing when _extraLines == 0:
+                    _changesTables++;
                     break;
                 case StanzaKind.Listing:
-                    builder.EndChain(Where);
-                    if (!orphanedSeen || !incompleteSeen)
-                        throw new CheckException($"{Where}: the listing at line {start} lacks orphaned-sets-num/incomplete-sets-num (cut off?)");
-                    listings++;
+                    _builder.EndChain(Where);
+                    if (!_orphanedSeen || !_incompleteSeen)
+                        throw new CheckException($"{Where}: the listing at line {_start} lacks orphaned-sets-num/incomplete-sets-num (cut off?)");
+                    _listings++;
                     break;
                 case StanzaKind.Error:
-                    var described = $"ERROR {code}{(extra.Length > 0 ? " " + extra : "")}: {firstMessageLine}";
-                    firstError ??= described;
-                    errors.Add(described);
+                    var described = $"ERROR {_code}{(_extra.Length > 0 ? " " + _extra : "")}: {_firstMessageLine}";
+                    _firstError ??= described;
+                    _errors.Add(described);
                     break;
                 case StanzaKind.Warning:
-                    if (code is 2 or 4 or 5 or 6) builder.AddWarning(string.Join('\n', message!).TrimEnd());
-                    if (code == 5 && StatusTextLabels.OldIncompleteWarning().IsMatch(firstMessageLine ?? "")) builder.OldIncompleteWarningSeen = true;
+                    if (_code is 2 or 4 or 5 or 6) _builder.AddWarning(string.Join('\n', _message!).TrimEnd());
+                    if (_code == 5 && StatusTextLabels.OldIncompleteWarning().IsMatch(_firstMessageLine ?? "")) _builder.OldIncompleteWarningSeen = true;
                     break;
             }
         }
 
         public BackupCollection Finish(string sourceDescription, string? name, BackupSourceKind source)
         {
-            if (listings == 0)
+            if (_listings == 0)
             {
-                if (firstError is not null) throw new CheckException($"duplicity failed, no collection-status listing: {firstError}");
-                if (changesTables > 0)
+                if (_firstError is not null) throw new CheckException($"duplicity failed, no collection-status listing: {_firstError}");
+                if (_changesTables > 0)
                     throw new CheckException($"{Where} holds --show-changes-in-set/--file-changed/--jsonstat output, not the chain listing: run plain 'duplicity collection-status'");
-                if (lastFullSeen) throw new CheckException(StatusTextLabels.NoListingMessage);
-                throw new CheckException(anyStanza
+                if (_lastFullSeen) throw new CheckException(StatusTextLabels.NoListingMessage);
+                throw new CheckException(_anyStanza
                     ? $"{Where} holds no collection-status listing (no code-3 stanza with chain lines): not a collection-status log?"
                     : $"{Where} is empty or not a duplicity machine log (no 'LEVEL CODE' stanza found)");
             }
             // Non-fatal errors next to a listing (0.8/2.0 "Error processing remote manifest") are worth showing.
-            foreach (var e in errors) builder.AddWarning(e);
-            return builder.Build(source, sourceDescription, name);
+            foreach (var e in _errors) _builder.AddWarning(e);
+            return _builder.Build(source, sourceDescription, name);
         }
 
         private void ReadListingLine(ReadOnlySpan<char> span, long lineNumber)
         {
             if (span.Length > 0 && span[0] == ' ')
             {
-                if (!builder.ChainOpen) throw Unrecognised(lineNumber, span, "a backup set outside any chain");
-                ReadSet(span, lineNumber, builder);
+                if (!_builder.ChainOpen) throw Unrecognised(lineNumber, span, "a backup set outside any chain");
+                ReadSet(span, lineNumber, _builder);
             }
             else if (span.SequenceEqual("chain-complete"))
             {
-                builder.EndChain(Where);
-                builder.StartChain(ChainKind.Primary);
+                _builder.EndChain(Where);
+                _builder.StartChain(ChainKind.Primary);
             }
             else if (span.StartsWith("chain-no-sig"))
             {
-                builder.EndChain(Where);
-                builder.StartChain(ChainKind.Secondary);
+                _builder.EndChain(Where);
+                _builder.StartChain(ChainKind.Secondary);
             }
             else if (span.StartsWith("chain"))
             {
@@ -212,17 +212,17 @@ public static class MachineStatusParser
             }
             else if (span.StartsWith("orphaned-sets-num "))
             {
-                builder.EndChain(Where);
-                builder.OrphanedSets = Count(span["orphaned-sets-num ".Length..], lineNumber, span);
-                orphanedSeen = true;
+                _builder.EndChain(Where);
+                _builder.OrphanedSets = Count(span["orphaned-sets-num ".Length..], lineNumber, span);
+                _orphanedSeen = true;
             }
             else if (span.StartsWith("incomplete-sets-num "))
             {
-                builder.EndChain(Where);
-                builder.IncompleteSets = Count(span["incomplete-sets-num ".Length..], lineNumber, span);
-                incompleteSeen = true;
+                _builder.EndChain(Where);
+                _builder.IncompleteSets = Count(span["incomplete-sets-num ".Length..], lineNumber, span);
+                _incompleteSeen = true;
             }
-            else if (builder.ChainOpen)
+            else if (_builder.ChainOpen)
             {
                 // Inside a chain only set lines belong: a damaged set line (its leading space or its "chain-complete"
                 // lost) skipped here would silently drop a backup or merge two chains.

@@ -59,41 +59,41 @@ public static class StatusTextParser
     /// <summary>One pass over the text: a line-driven state machine.</summary>
     private sealed class TextParse(TimeZoneInfo zone)
     {
-        private readonly CollectionBuilder builder = new();
-        private State state = State.BeforeBlock;
-        private long lineNumber;
-        private readonly LineCopy previousLine = new();
-        private bool lastFullSeen, germanSeen, nonAsciiSeen, jsonSeen;
-        private string? failureLine;
-        private int otherLinesBeforeBlock, nonBlankLines, listings;
-        private StringBuilder? warning;
+        private readonly CollectionBuilder _builder = new();
+        private State _state = State.BeforeBlock;
+        private long _lineNumber;
+        private readonly LineCopy _previousLine = new();
+        private bool _lastFullSeen, _germanSeen, _nonAsciiSeen, _jsonSeen;
+        private string? _failureLine;
+        private int _otherLinesBeforeBlock, _nonBlankLines, _listings;
+        private StringBuilder? _warning;
 
         // The block being read.
-        private int? declaredSecondaries;
-        private int secondaryHeadings;
-        private bool primaryDecided, orphanedSeen, incompleteSeen;
-        private ChainKind? pendingKind;
+        private int? _declaredSecondaries;
+        private int _secondaryHeadings;
+        private bool _primaryDecided, _orphanedSeen, _incompleteSeen;
+        private ChainKind? _pendingKind;
 
         // The chain being read.
-        private readonly LineCopy chainStart = new(), chainEnd = new();
-        private DateTime? firstRowTime, lastRowTime;
-        private int? declaredSets, declaredVolumes;
-        private bool tableHeaderSeen;
-        private int volumesSum;
+        private readonly LineCopy _chainStart = new(), _chainEnd = new();
+        private DateTime? _firstRowTime, _lastRowTime;
+        private int? _declaredSets, _declaredVolumes;
+        private bool _tableHeaderSeen;
+        private int _volumesSum;
 
         public void Line(ReadOnlySpan<char> raw)
         {
-            lineNumber++;
+            _lineNumber++;
             var line = StripLogTimestamp(raw);
             // (The last character first: a set row is 16 blanks before its first letter.)
             if (line.Length > 0 && char.IsWhiteSpace(line[^1]) && line.IsWhiteSpace()) line = [];
-            if (line.Length > 0) nonBlankLines++;
-            switch (state)
+            if (line.Length > 0) _nonBlankLines++;
+            switch (_state)
             {
                 case State.BeforeBlock: BeforeBlock(line); break;
                 case State.AfterHeader:
                     if (!line.SequenceEqual(StatusTextLabels.HeaderRule)) throw Unknown(line);
-                    state = State.InBlock;
+                    _state = State.InBlock;
                     break;
                 case State.InBlock: InBlock(line); break;
                 case State.InChain: InChain(line); break;
@@ -102,28 +102,28 @@ public static class StatusTextParser
                     break;
             }
             // Only BeforeBlock looks at the previous line, and no state leads back to it.
-            if (state == State.BeforeBlock) previousLine.Set(line);
+            if (_state == State.BeforeBlock) _previousLine.Set(line);
         }
 
         public CollectionBuilder Finish()
         {
             FlushWarning();
-            if (state == State.Done) return builder;
-            if (state != State.BeforeBlock || listings > 0)
-                throw new CheckException($"the collection-status output ends inside its listing (after line {lineNumber}): the text is cut off");
-            if (nonBlankLines == 0) throw new CheckException("the collection-status output is empty");
-            if (failureLine is not null) throw new CheckException($"duplicity failed, no collection-status listing: {MachineStatusParser.Shorten(failureLine)}");
-            if (lastFullSeen && otherLinesBeforeBlock == 0) throw new CheckException(StatusTextLabels.NoListingMessage);
-            if (lastFullSeen || jsonSeen)
+            if (_state == State.Done) return _builder;
+            if (_state != State.BeforeBlock || _listings > 0)
+                throw new CheckException($"the collection-status output ends inside its listing (after line {_lineNumber}): the text is cut off");
+            if (_nonBlankLines == 0) throw new CheckException("the collection-status output is empty");
+            if (_failureLine is not null) throw new CheckException($"duplicity failed, no collection-status listing: {MachineStatusParser.Shorten(_failureLine)}");
+            if (_lastFullSeen && _otherLinesBeforeBlock == 0) throw new CheckException(StatusTextLabels.NoListingMessage);
+            if (_lastFullSeen || _jsonSeen)
                 throw new CheckException("the collection-status output holds no chain listing, only other text (--show-changes-in-set, --file-changed or --jsonstat output?): run plain 'duplicity collection-status'");
-            if (nonAsciiSeen)
+            if (_nonAsciiSeen)
                 throw new CheckException($"no 'Collection Status' block found; if duplicity printed it in another language, {StatusTextLabels.LanguageAdvice}");
             throw new CheckException("this is not duplicity collection-status output: no 'Collection Status' block found");
         }
 
         private void BeforeBlock(ReadOnlySpan<char> line)
         {
-            if (!nonAsciiSeen && !Ascii.IsValid(line)) nonAsciiSeen = true;
+            if (!_nonAsciiSeen && !Ascii.IsValid(line)) _nonAsciiSeen = true;
             if (line.Length == 0)
             {
                 FlushWarning();
@@ -137,44 +137,44 @@ public static class StatusTextParser
             if (StatusTextLabels.LastFullBackup().IsMatch(line))
             {
                 FlushWarning();
-                lastFullSeen = true;
+                _lastFullSeen = true;
                 return;
             }
             if (StatusTextLabels.WarningStart().IsMatch(line))
             {
                 FlushWarning();
-                warning = new StringBuilder().Append(line);
-                if (StatusTextLabels.OldIncompleteWarning().IsMatch(line)) builder.OldIncompleteWarningSeen = true;
+                _warning = new StringBuilder().Append(line);
+                if (StatusTextLabels.OldIncompleteWarning().IsMatch(line)) _builder.OldIncompleteWarningSeen = true;
                 return;
             }
-            if (warning is not null && IsWarningDetail(line))
+            if (_warning is not null && IsWarningDetail(line))
             {
-                warning.Append('\n').Append(line);
+                _warning.Append('\n').Append(line);
                 return;
             }
             FlushWarning();
-            if (line.SequenceEqual(StatusTextLabels.HeaderRule) && previousLine.Text.Length > 0)
-                throw new CheckException($"the collection-status header '{MachineStatusParser.Shorten(previousLine.Text)}' is in a language this check does not read: {StatusTextLabels.LanguageAdvice}");
-            if (builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().IsMatch(line))
+            if (line.SequenceEqual(StatusTextLabels.HeaderRule) && _previousLine.Text.Length > 0)
+                throw new CheckException($"the collection-status header '{MachineStatusParser.Shorten(_previousLine.Text)}' is in a language this check does not read: {StatusTextLabels.LanguageAdvice}");
+            if (_builder.DuplicityVersion is null && StatusTextLabels.VersionBanner().IsMatch(line))
             {
-                builder.DuplicityVersion = StatusTextLabels.VersionBanner().Match(line.ToString()).Groups["v"].Value;
+                _builder.DuplicityVersion = StatusTextLabels.VersionBanner().Match(line.ToString()).Groups["v"].Value;
                 return;
             }
-            if (otherLinesBeforeBlock == 0 && line[0] == '{') jsonSeen = true;
-            if (failureLine is null && StatusTextLabels.FailureLine().IsMatch(line)) failureLine = line.ToString();
-            otherLinesBeforeBlock++;
+            if (_otherLinesBeforeBlock == 0 && line[0] == '{') _jsonSeen = true;
+            if (_failureLine is null && StatusTextLabels.FailureLine().IsMatch(line)) _failureLine = line.ToString();
+            _otherLinesBeforeBlock++;
         }
 
         private void StartBlock(ReadOnlySpan<char> header)
         {
             FlushWarning();
-            builder.ResetListing();
-            if (!header.SequenceEqual("Collection Status")) germanSeen = true;
-            declaredSecondaries = null;
-            secondaryHeadings = 0;
-            primaryDecided = orphanedSeen = incompleteSeen = false;
-            pendingKind = null;
-            state = State.AfterHeader;
+            _builder.ResetListing();
+            if (!header.SequenceEqual("Collection Status")) _germanSeen = true;
+            _declaredSecondaries = null;
+            _secondaryHeadings = 0;
+            _primaryDecided = _orphanedSeen = _incompleteSeen = false;
+            _pendingKind = null;
+            _state = State.AfterHeader;
         }
 
         private void InBlock(ReadOnlySpan<char> line)
@@ -182,15 +182,15 @@ public static class StatusTextParser
             if (line.Length == 0 || StatusTextLabels.Backend().IsMatch(line)) return;
             if (line.SequenceEqual(StatusTextLabels.ChainRule))
             {
-                var kind = pendingKind ?? throw new CheckException($"line {lineNumber} of the collection-status output: a chain without a 'Secondary chain'/'Found primary backup chain' heading");
-                builder.StartChain(kind);
-                chainStart.Clear();
-                chainEnd.Clear();
-                firstRowTime = lastRowTime = null;
-                declaredSets = declaredVolumes = null;
-                tableHeaderSeen = false;
-                volumesSum = 0;
-                state = State.InChain;
+                var kind = _pendingKind ?? throw new CheckException($"line {_lineNumber} of the collection-status output: a chain without a 'Secondary chain'/'Found primary backup chain' heading");
+                _builder.StartChain(kind);
+                _chainStart.Clear();
+                _chainEnd.Clear();
+                _firstRowTime = _lastRowTime = null;
+                _declaredSets = _declaredVolumes = null;
+                _tableHeaderSeen = false;
+                _volumesSum = 0;
+                _state = State.InChain;
                 return;
             }
             // IsMatch, then the counts are the line's runs of ASCII digits (the labels hold none): no Match objects.
@@ -198,49 +198,49 @@ public static class StatusTextParser
             {
                 var first = DigitRun(line, 0);
                 var index = Number(line[first]);
-                if (pendingKind is not null || primaryDecided || index != secondaryHeadings + 1 || Number(line[DigitRun(line, first.End.Value)]) != declaredSecondaries)
+                if (_pendingKind is not null || _primaryDecided || index != _secondaryHeadings + 1 || Number(line[DigitRun(line, first.End.Value)]) != _declaredSecondaries)
                     throw Inconsistent($"'{line}' out of order");
-                secondaryHeadings = index;
-                pendingKind = ChainKind.Secondary;
+                _secondaryHeadings = index;
+                _pendingKind = ChainKind.Secondary;
             }
             else if (StatusTextLabels.PrimaryChain().IsMatch(line))
             {
-                if (pendingKind is not null || primaryDecided) throw Inconsistent($"'{line}' out of order");
-                primaryDecided = true;
-                pendingKind = ChainKind.Primary;
+                if (_pendingKind is not null || _primaryDecided) throw Inconsistent($"'{line}' out of order");
+                _primaryDecided = true;
+                _pendingKind = ChainKind.Primary;
             }
             else if (StatusTextLabels.NoPrimaryChain().IsMatch(line))
             {
-                if (pendingKind is not null || primaryDecided) throw Inconsistent($"'{line}' out of order");
-                primaryDecided = true;
+                if (_pendingKind is not null || _primaryDecided) throw Inconsistent($"'{line}' out of order");
+                _primaryDecided = true;
             }
             else if (StatusTextLabels.SecondaryCount().IsMatch(line))
             {
-                if (declaredSecondaries is not null) throw Inconsistent("the secondary chain count appears twice");
-                declaredSecondaries = Number(line[DigitRun(line, 0)]);
+                if (_declaredSecondaries is not null) throw Inconsistent("the secondary chain count appears twice");
+                _declaredSecondaries = Number(line[DigitRun(line, 0)]);
             }
             else if (StatusTextLabels.ArchiveDir().IsMatch(line))
             {
-                builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(StatusTextLabels.AfterLabel(line).ToString());
+                _builder.ArchiveName = CollectionBuilder.NameFromArchiveDir(StatusTextLabels.AfterLabel(line).ToString());
             }
             else if (StatusTextLabels.OrphanedCount().IsMatch(line))
             {
-                builder.OrphanedSets = Number(line[DigitRun(line, 0)]);
-                orphanedSeen = true;
+                _builder.OrphanedSets = Number(line[DigitRun(line, 0)]);
+                _orphanedSeen = true;
             }
             else if (StatusTextLabels.IncompleteCount().IsMatch(line))
             {
-                builder.IncompleteSets = Number(line[DigitRun(line, 0)]);
-                incompleteSeen = true;
+                _builder.IncompleteSets = Number(line[DigitRun(line, 0)]);
+                _incompleteSeen = true;
             }
             else if (StatusTextLabels.MayBeDeleted().IsMatch(line))
             {
-                if (!orphanedSeen || !incompleteSeen) throw Inconsistent("the 'cleanup' advice without the orphaned and incomplete counts");
+                if (!_orphanedSeen || !_incompleteSeen) throw Inconsistent("the 'cleanup' advice without the orphaned and incomplete counts");
                 EndBlock();
             }
             else if (StatusTextLabels.NothingOrphaned().IsMatch(line))
             {
-                builder.OrphanedSets = builder.IncompleteSets = 0;
+                _builder.OrphanedSets = _builder.IncompleteSets = 0;
                 EndBlock();
             }
             else
@@ -251,7 +251,7 @@ public static class StatusTextParser
 
         private void InChain(ReadOnlySpan<char> line)
         {
-            if (tableHeaderSeen && SetRowParser.TryMatch(line, out var row))
+            if (_tableHeaderSeen && SetRowParser.TryMatch(line, out var row))
             {
                 AddRow(row, line);
                 return;
@@ -267,11 +267,11 @@ public static class StatusTextParser
             // The first letter of each label (English | German) only spares the patterns that cannot match: running
             // every pattern in turn on every label line was 8% of a 10,000-set run; the patterns still decide.
             var first = line[0];
-            if (first is 'C' or 'E' && StatusTextLabels.ChainStart().IsMatch(line)) chainStart.Set(StatusTextLabels.AfterLabel(line));
-            else if (first is 'C' or 'L' && StatusTextLabels.ChainEnd().IsMatch(line)) chainEnd.Set(StatusTextLabels.AfterLabel(line));
-            else if (first is 'N' or 'A' && StatusTextLabels.SetCount().IsMatch(line)) declaredSets = Number(StatusTextLabels.AfterLabel(line));
-            else if (first is 'T' or 'G' && StatusTextLabels.VolumeCount().IsMatch(line)) declaredVolumes = Number(StatusTextLabels.AfterLabel(line));
-            else if (StatusTextLabels.TableHeader().IsMatch(line)) tableHeaderSeen = true;
+            if (first is 'C' or 'E' && StatusTextLabels.ChainStart().IsMatch(line)) _chainStart.Set(StatusTextLabels.AfterLabel(line));
+            else if (first is 'C' or 'L' && StatusTextLabels.ChainEnd().IsMatch(line)) _chainEnd.Set(StatusTextLabels.AfterLabel(line));
+            else if (first is 'N' or 'A' && StatusTextLabels.SetCount().IsMatch(line)) _declaredSets = Number(StatusTextLabels.AfterLabel(line));
+            else if (first is 'T' or 'G' && StatusTextLabels.VolumeCount().IsMatch(line)) _declaredVolumes = Number(StatusTextLabels.AfterLabel(line));
+            else if (StatusTextLabels.TableHeader().IsMatch(line)) _tableHeaderSeen = true;
             else throw Unknown(line);
         }
 
@@ -284,46 +284,46 @@ public static class StatusTextParser
             else throw Unknown(line);
             var timeText = line[row.Time];
             if (!AscTime.TryParseLocal(timeText, out var local))
-                throw new CheckException($"line {lineNumber} of the collection-status output: '{timeText}' is not a valid date");
+                throw new CheckException($"line {_lineNumber} of the collection-status output: '{timeText}' is not a valid date");
             var time = AscTime.ToUtc(local, zone);
             if (!int.TryParse(line[row.Volumes], NumberStyles.None, CultureInfo.InvariantCulture, out var volumes))
-                throw new CheckException($"line {lineNumber} of the collection-status output: volume count out of range");
-            builder.AddSet(type, time, volumes, encrypted: null);
-            volumesSum += volumes;
-            firstRowTime ??= local;
-            lastRowTime = local;
+                throw new CheckException($"line {_lineNumber} of the collection-status output: volume count out of range");
+            _builder.AddSet(type, time, volumes, encrypted: null);
+            _volumesSum += volumes;
+            _firstRowTime ??= local;
+            _lastRowTime = local;
         }
 
         private void EndChain()
         {
-            var rows = builder.OpenChainSetCount;
-            if (declaredSets is null || declaredVolumes is null || !chainStart.IsSet || !chainEnd.IsSet || !tableHeaderSeen)
+            var rows = _builder.OpenChainSetCount;
+            if (_declaredSets is null || _declaredVolumes is null || !_chainStart.IsSet || !_chainEnd.IsSet || !_tableHeaderSeen)
                 throw Inconsistent("a chain without its start/end time, set count, volume count or table header");
-            if (rows != declaredSets) throw Inconsistent($"a chain says {declaredSets} backup sets but lists {rows}");
-            if (volumesSum != declaredVolumes) throw Inconsistent($"a chain says {declaredVolumes} volumes but its sets add up to {volumesSum}");
-            if (!SameTime(chainStart.Text, firstRowTime) || !SameTime(chainEnd.Text, lastRowTime))
-                throw Inconsistent($"a chain's start/end time ({chainStart.Text} / {chainEnd.Text}) differs from its first/last set");
-            builder.EndChain("the collection-status output");
-            pendingKind = null;
-            state = State.InBlock;
+            if (rows != _declaredSets) throw Inconsistent($"a chain says {_declaredSets} backup sets but lists {rows}");
+            if (_volumesSum != _declaredVolumes) throw Inconsistent($"a chain says {_declaredVolumes} volumes but its sets add up to {_volumesSum}");
+            if (!SameTime(_chainStart.Text, _firstRowTime) || !SameTime(_chainEnd.Text, _lastRowTime))
+                throw Inconsistent($"a chain's start/end time ({_chainStart.Text} / {_chainEnd.Text}) differs from its first/last set");
+            _builder.EndChain("the collection-status output");
+            _pendingKind = null;
+            _state = State.InBlock;
         }
 
         private void EndBlock()
         {
-            if (!primaryDecided) throw Inconsistent("neither a primary chain nor 'No backup chains with active signatures found'");
-            if (pendingKind is not null) throw Inconsistent("a chain heading without its chain");
-            if (declaredSecondaries is null) throw Inconsistent("no 'Found N secondary backup chain(s).' line");
-            if (declaredSecondaries != builder.SecondaryChainCount)
-                throw Inconsistent($"it says {declaredSecondaries} secondary chains but lists {builder.SecondaryChainCount}");
-            listings++;
-            state = State.Done;
+            if (!_primaryDecided) throw Inconsistent("neither a primary chain nor 'No backup chains with active signatures found'");
+            if (_pendingKind is not null) throw Inconsistent("a chain heading without its chain");
+            if (_declaredSecondaries is null) throw Inconsistent("no 'Found N secondary backup chain(s).' line");
+            if (_declaredSecondaries != _builder.SecondaryChainCount)
+                throw Inconsistent($"it says {_declaredSecondaries} secondary chains but lists {_builder.SecondaryChainCount}");
+            _listings++;
+            _state = State.Done;
         }
 
         private void FlushWarning()
         {
-            if (warning is null) return;
-            builder.AddWarning(warning.ToString());
-            warning = null;
+            if (_warning is null) return;
+            _builder.AddWarning(_warning.ToString());
+            _warning = null;
         }
 
         /// <summary>Lines that belong to the warning above them: file names, file lists, 3.1.0's missing-volume details.</summary>
@@ -352,18 +352,18 @@ public static class StatusTextParser
         private int Number(ReadOnlySpan<char> digits)
             => int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
                 ? n
-                : throw new CheckException($"line {lineNumber} of the collection-status output: number out of range");
+                : throw new CheckException($"line {_lineNumber} of the collection-status output: number out of range");
 
         private CheckException Unknown(ReadOnlySpan<char> line)
         {
             var shown = MachineStatusParser.Shorten(line.Trim());
-            return germanSeen || !Ascii.IsValid(line)
-                ? new CheckException($"line {lineNumber} of the collection-status output is in a language or wording this check does not know: '{shown}' ({StatusTextLabels.LanguageAdvice})")
-                : new CheckException($"line {lineNumber} of the collection-status output is not understood: '{shown}'");
+            return _germanSeen || !Ascii.IsValid(line)
+                ? new CheckException($"line {_lineNumber} of the collection-status output is in a language or wording this check does not know: '{shown}' ({StatusTextLabels.LanguageAdvice})")
+                : new CheckException($"line {_lineNumber} of the collection-status output is not understood: '{shown}'");
         }
 
         private CheckException Inconsistent(string what)
-            => new($"the collection-status listing does not add up at line {lineNumber}: {what}");
+            => new($"the collection-status listing does not add up at line {_lineNumber}: {what}");
     }
 
     /// <summary>
@@ -372,21 +372,21 @@ public static class StatusTextParser
     /// </summary>
     private sealed class LineCopy
     {
-        private char[] buffer = [];
-        private int length = -1;
+        private char[] _buffer = [];
+        private int _length = -1;
 
-        public bool IsSet => length >= 0;
+        public bool IsSet => _length >= 0;
 
         /// <summary>The text (empty when not set).</summary>
-        public ReadOnlySpan<char> Text => buffer.AsSpan(0, Math.Max(length, 0));
+        public ReadOnlySpan<char> Text => _buffer.AsSpan(0, Math.Max(_length, 0));
 
         public void Set(ReadOnlySpan<char> text)
         {
-            if (text.Length > buffer.Length) buffer = new char[Math.Max(text.Length, 2 * buffer.Length)];
-            text.CopyTo(buffer);
-            length = text.Length;
+            if (text.Length > _buffer.Length) _buffer = new char[Math.Max(text.Length, 2 * _buffer.Length)];
+            text.CopyTo(_buffer);
+            _length = text.Length;
         }
 
-        public void Clear() => length = -1;
+        public void Clear() => _length = -1;
     }
 }

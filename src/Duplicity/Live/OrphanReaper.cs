@@ -121,7 +121,7 @@ internal static class OrphanReaper
         if (environ is null) return false;
         var wanted = Encoding.ASCII.GetBytes(MarkerVariable + "=" + marker);
         var span = environ.AsSpan();
-        for (var at = span.IndexOf(wanted); at >= 0; )
+        for (var at = span.IndexOf(wanted); at >= 0;)
         {
             var end = at + wanted.Length;
             if ((at == 0 || span[at - 1] == 0) && (end == span.Length || span[end] == 0)) return true;

@@ -44,35 +44,35 @@ public static partial class MachineLogReader
     /// <summary>Keeps every part of a stanza, as strings; a line completes at most one stanza.</summary>
     private sealed class StanzaCollector : IMachineLogSink
     {
-        private string level = "", extra = "";
-        private int code;
-        private long start;
-        private List<string> extraLines = [], message = [];
-        private MachineLogStanza? completed;
+        private string _level = "", _extra = "";
+        private int _code;
+        private long _start;
+        private List<string> _extraLines = [], _message = [];
+        private MachineLogStanza? _completed;
 
         public void StanzaStart(string level, int code, string extra, long lineNumber)
         {
-            this.level = level;
-            this.code = code;
-            this.extra = extra;
-            start = lineNumber;
+            _level = level;
+            _code = code;
+            _extra = extra;
+            _start = lineNumber;
         }
 
-        public void ExtraLine(ReadOnlySpan<char> line, long lineNumber) => extraLines.Add(line.ToString());
+        public void ExtraLine(ReadOnlySpan<char> line, long lineNumber) => _extraLines.Add(line.ToString());
 
-        public void MessageLine(ReadOnlySpan<char> text) => message.Add(text.ToString());
+        public void MessageLine(ReadOnlySpan<char> text) => _message.Add(text.ToString());
 
         public void StanzaEnd()
         {
-            completed = new MachineLogStanza(level, code, extra, extraLines, message, start);
-            extraLines = [];
-            message = [];
+            _completed = new MachineLogStanza(_level, _code, _extra, _extraLines, _message, _start);
+            _extraLines = [];
+            _message = [];
         }
 
         public MachineLogStanza? Take()
         {
-            var stanza = completed;
-            completed = null;
+            var stanza = _completed;
+            _completed = null;
             return stanza;
         }
     }

@@ -10,13 +10,13 @@ namespace DuplicityChecks.Duplicity.MachineLog;
 /// </summary>
 internal sealed class MachineLogSplitter(IMachineLogSink sink)
 {
-    private long lineNumber;
-    private bool inStanza, messageStarted;
+    private long _lineNumber;
+    private bool _inStanza, _messageStarted;
 
     public void Line(ReadOnlySpan<char> line)
     {
-        lineNumber++;
-        if (!inStanza)
+        _lineNumber++;
+        if (!_inStanza)
         {
             TryStart(line); // a line that opens no stanza is not ours: ignored (README-LOG)
             return;
@@ -28,7 +28,7 @@ internal sealed class MachineLogSplitter(IMachineLogSink sink)
         }
         if (line.StartsWith(". ", StringComparison.Ordinal)) Message(line[2..]);
         else if (line is ".") Message([]);
-        else if (!messageStarted) sink.ExtraLine(line, lineNumber);
+        else if (!_messageStarted) sink.ExtraLine(line, _lineNumber);
         else
         {
             // A line that is neither message nor extra after the message began: the stanza was cut
@@ -41,14 +41,14 @@ internal sealed class MachineLogSplitter(IMachineLogSink sink)
     /// <summary>The end of the input: a stanza not closed by a blank line (a file still being written) still counts.</summary>
     public void End()
     {
-        if (!inStanza) return;
-        inStanza = messageStarted = false;
+        if (!_inStanza) return;
+        _inStanza = _messageStarted = false;
         sink.StanzaEnd();
     }
 
     private void Message(ReadOnlySpan<char> text)
     {
-        messageStarted = true;
+        _messageStarted = true;
         sink.MessageLine(text);
     }
 
@@ -59,8 +59,8 @@ internal sealed class MachineLogSplitter(IMachineLogSink sink)
         var m = MachineLogReader.StanzaStart().Match(line.ToString());
         var code = int.Parse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
         var extra = m.Groups[3].Success ? m.Groups[3].Value.TrimEnd() : "";
-        inStanza = true;
-        messageStarted = false;
-        sink.StanzaStart(m.Groups[1].Value, code, extra, lineNumber);
+        _inStanza = true;
+        _messageStarted = false;
+        sink.StanzaStart(m.Groups[1].Value, code, extra, _lineNumber);
     }
 }

@@ -28,12 +28,12 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
 
     private const int InitialSize = 16 * 1024;
 
-    private string[] firstLines = firstLines?.ToArray() ?? []; // an array: no interface call per line
-    private int firstIndex;
-    private long linesRead; // lines taken from the reader (not the handed-in first lines)
-    private char[] buffer = ArrayPool<char>.Shared.Rent(InitialSize);
-    private int start, end; // the unread text is buffer[start..end)
-    private bool endOfInput;
+    private string[] _firstLines = firstLines?.ToArray() ?? []; // an array: no interface call per line
+    private int _firstIndex;
+    private long _linesRead; // lines taken from the reader (not the handed-in first lines)
+    private char[] _buffer = ArrayPool<char>.Shared.Rent(InitialSize);
+    private int _start, _end; // the unread text is buffer[start..end)
+    private bool _endOfInput;
 
     /// <summary>The input's last line had no line end (the text was cut, or is still being written).</summary>
     public bool LastLineUnterminated { get; private set; }
@@ -41,48 +41,48 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
     /// <summary>The next line without its line end; false at the end of the input.</summary>
     public bool TryReadLine(out ReadOnlySpan<char> line)
     {
-        if (firstIndex < firstLines.Length)
+        if (_firstIndex < _firstLines.Length)
         {
-            line = firstLines[firstIndex++];
+            line = _firstLines[_firstIndex++];
             return true;
         }
         var searched = 0; // text after start already known to hold no line end
         while (true)
         {
-            var at = buffer.AsSpan(start + searched, end - start - searched).IndexOfAny('\r', '\n');
+            var at = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOfAny('\r', '\n');
             if (at >= 0)
             {
-                at += start + searched;
-                if (buffer[at] == '\r' && at + 1 == end && !endOfInput)
+                at += _start + searched;
+                if (_buffer[at] == '\r' && at + 1 == _end && !_endOfInput)
                 {
                     // A "\r" at the end of what has been read: a "\n" in the next read belongs to the same line end.
-                    searched = at - start;
+                    searched = at - _start;
                     Fill();
                     continue;
                 }
-                line = buffer.AsSpan(start, at - start);
+                line = _buffer.AsSpan(_start, at - _start);
                 CheckLength(line.Length);
-                linesRead++;
+                _linesRead++;
                 var next = at + 1;
-                if (buffer[at] == '\r' && next < end && buffer[next] == '\n') next++;
-                start = next;
+                if (_buffer[at] == '\r' && next < _end && _buffer[next] == '\n') next++;
+                _start = next;
                 return true;
             }
-            searched = end - start;
-            if (endOfInput)
+            searched = _end - _start;
+            if (_endOfInput)
             {
-                line = buffer.AsSpan(start, end - start);
-                start = end;
+                line = _buffer.AsSpan(_start, _end - _start);
+                _start = _end;
                 CheckLength(line.Length);
                 if (line.Length > 0)
                 {
-                    linesRead++;
+                    _linesRead++;
                     LastLineUnterminated = true;
                 }
                 return line.Length > 0;
             }
             // Without a line end, the text read so far is the start of one line.
-            CheckLength(end - start);
+            CheckLength(_end - _start);
             Fill();
         }
     }
@@ -94,46 +94,46 @@ internal sealed class SpanLineReader(TextReader reader, IReadOnlyList<string>? f
     /// </summary>
     public void Replay(IReadOnlyList<string> lines)
     {
-        if (firstIndex < firstLines.Length) throw new InvalidOperationException("earlier lines are still unread");
-        firstLines = lines.ToArray();
-        firstIndex = 0;
-        linesRead -= lines.Count;
+        if (_firstIndex < _firstLines.Length) throw new InvalidOperationException("earlier lines are still unread");
+        _firstLines = lines.ToArray();
+        _firstIndex = 0;
+        _linesRead -= lines.Count;
     }
 
     private void CheckLength(int length)
     {
         if (length <= maxLineLength) return;
-        throw new CheckException($"{source}: line {linesRead + 1 + firstLines.Length} is longer than the {ReadLimits.Format(maxLineLength)} read limit for one line");
+        throw new CheckException($"{source}: line {_linesRead + 1 + _firstLines.Length} is longer than the {ReadLimits.Format(maxLineLength)} read limit for one line");
     }
 
     /// <summary>Moves the unread text to the front (growing the buffer when one line fills it) and reads more.</summary>
     private void Fill()
     {
-        var unread = end - start;
-        if (unread == buffer.Length)
+        var unread = _end - _start;
+        if (unread == _buffer.Length)
         {
             // One more character than the limit proves a line too long (CheckLength), so no more is ever needed.
-            var bigger = ArrayPool<char>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxLineLength + 2L));
-            buffer.AsSpan(start, unread).CopyTo(bigger);
-            ArrayPool<char>.Shared.Return(buffer);
-            buffer = bigger;
+            var bigger = ArrayPool<char>.Shared.Rent((int)Math.Min(_buffer.Length * 2L, maxLineLength + 2L));
+            _buffer.AsSpan(_start, unread).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(_buffer);
+            _buffer = bigger;
         }
-        else if (start > 0)
+        else if (_start > 0)
         {
-            buffer.AsSpan(start, unread).CopyTo(buffer);
+            _buffer.AsSpan(_start, unread).CopyTo(_buffer);
         }
-        start = 0;
-        end = unread;
-        var read = reader.Read(buffer, end, buffer.Length - end);
-        if (read <= 0) endOfInput = true;
-        else end += read;
+        _start = 0;
+        _end = unread;
+        var read = reader.Read(_buffer, _end, _buffer.Length - _end);
+        if (read <= 0) _endOfInput = true;
+        else _end += read;
     }
 
     public void Dispose()
     {
-        if (buffer.Length == 0) return;
-        ArrayPool<char>.Shared.Return(buffer);
-        buffer = [];
-        start = end = 0;
+        if (_buffer.Length == 0) return;
+        ArrayPool<char>.Shared.Return(_buffer);
+        _buffer = [];
+        _start = _end = 0;
     }
 }

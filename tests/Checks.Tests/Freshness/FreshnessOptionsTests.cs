@@ -1,9 +1,9 @@
-using DuplicityChecks.Plugin.Options;
 using DuplicityChecks.Checks.Freshness;
 using DuplicityChecks.Checks.Tests.Options;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Live;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.Plugin.Options;
 using D = DuplicityChecks.Checks.Freshness.FreshnessOptions.Declared;
 
 namespace DuplicityChecks.Checks.Tests.Freshness;

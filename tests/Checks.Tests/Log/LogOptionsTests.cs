@@ -1,9 +1,9 @@
-using DuplicityChecks.Plugin.Options;
 using DuplicityChecks.Checks.Log;
 using DuplicityChecks.Checks.Tests.Options;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Logs;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.Plugin.Options;
 
 namespace DuplicityChecks.Checks.Tests.Log;
 

@@ -1,9 +1,9 @@
 using DuplicityChecks.Checks.Running;
 using DuplicityChecks.Checks.Tests.Options;
-using DuplicityChecks.Plugin.Options;
 using DuplicityChecks.Duplicity.Jobs;
 using DuplicityChecks.Duplicity.Processes;
 using DuplicityChecks.Plugin;
+using DuplicityChecks.Plugin.Options;
 using DuplicityChecks.TestSupport;
 using D = DuplicityChecks.Checks.Running.RunningOptions.Declared;
 

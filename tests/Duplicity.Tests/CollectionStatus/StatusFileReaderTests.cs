@@ -7,17 +7,17 @@ namespace DuplicityChecks.Duplicity.Tests.CollectionStatus;
 
 public class StatusFileReaderTests
 {
-    private string directory = null!;
+    private string _directory = null!;
 
     [SetUp]
-    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("status-file-").FullName;
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("status-file-").FullName;
 
     [TearDown]
-    public void RemoveDirectory() => Directory.Delete(directory, recursive: true);
+    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
 
     private string Write(string name, string text)
     {
-        var path = Path.Combine(directory, name);
+        var path = Path.Combine(_directory, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -25,7 +25,7 @@ public class StatusFileReaderTests
     [Test]
     public void A_missing_file_is_refused_naming_the_path()
     {
-        var path = Path.Combine(directory, "nope.txt");
+        var path = Path.Combine(_directory, "nope.txt");
 
         FluentActions.Invoking(() => StatusFileReader.Read(path, TimeZoneInfo.Utc))
             .Should().Throw<CheckException>().WithMessage($"cannot read the status file {path}: no such file");
@@ -33,8 +33,8 @@ public class StatusFileReaderTests
 
     [Test]
     public void A_directory_is_refused_naming_the_path()
-        => FluentActions.Invoking(() => StatusFileReader.Read(directory, TimeZoneInfo.Utc))
-            .Should().Throw<CheckException>().WithMessage($"cannot read the status file {directory}: it is a directory");
+        => FluentActions.Invoking(() => StatusFileReader.Read(_directory, TimeZoneInfo.Utc))
+            .Should().Throw<CheckException>().WithMessage($"cannot read the status file {_directory}: it is a directory");
 
     [Test]
     public void An_unreadable_file_is_refused_with_permission_denied()

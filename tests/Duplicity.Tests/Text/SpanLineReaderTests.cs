@@ -14,13 +14,13 @@ public class SpanLineReaderTests
     /// <summary>A reader that hands out at most <paramref name="chunk"/> characters per read: every line crosses reads.</summary>
     private sealed class TrickleReader(string text, int chunk) : TextReader
     {
-        private int position;
+        private int _position;
 
         public override int Read(char[] buffer, int index, int count)
         {
-            var n = Math.Min(Math.Min(count, chunk), text.Length - position);
-            text.CopyTo(position, buffer, index, n);
-            position += n;
+            var n = Math.Min(Math.Min(count, chunk), text.Length - _position);
+            text.CopyTo(_position, buffer, index, n);
+            _position += n;
             return n;
         }
     }

@@ -61,8 +61,8 @@ public partial class ScopeNewRobustnessTests
         var rng = new Random(42);
         var reports = new List<(int First, int Count, bool Killed)>();
         int runs = 0, kills = 0, sigkills = 0, sigterms = 0;
-        const int Iterations = 300;
-        for (var i = 0; i < Iterations; i++)
+        const int iterations = 300;
+        for (var i = 0; i < iterations; i++)
         {
             using var check = BackgroundRun.Start(RepoPaths.Executable(Checks.Log), ScopeNew(log, state, "--log-critical", "FAILURE-[0-9]+", "-v"));
             Thread.Sleep(rng.Next(0, 20)); // a check takes 10-30 ms: most kills land while it runs

@@ -119,7 +119,7 @@ public class ConfigOwnerTests
     [Test]
     public void Swapping_the_job_file_while_root_checks_it_never_runs_the_attackers_program()
     {
-        const int Tries = 300;
+        const int tries = 300;
         var attacker = Directory.CreateDirectory(Path.Combine(_dir.Path, "attacker")).FullName;
         var wins = Path.Combine(_dir.Path, "marks", "wins");
         var evil = _dir.Script("attacker/evil", $"#!/bin/sh\necho win >> {wins}\nexit 1\n");
@@ -137,7 +137,7 @@ public class ConfigOwnerTests
         var outcomes = new Dictionary<string, int>();
         using (var swapper = BackgroundRun.Start("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", loop, attacker, _ini]))
         {
-            for (var i = 0; i < Tries; i++)
+            for (var i = 0; i < tries; i++)
             {
                 var r = Checks.Run(Checks.Freshness, ["-j", "j", "--config", config, "-t", "5"]);
                 var kind = r.FirstLine.Contains("not trusted", StringComparison.Ordinal) ? "refused as untrusted" : $"exit {r.ExitCode}: {r.FirstLine}";
@@ -146,10 +146,10 @@ public class ConfigOwnerTests
             swapper.HasExited.Should().BeFalse("the attacker swapped all along: " + swapper.Stderr);
         }
         var won = File.Exists(wins) ? File.ReadAllLines(wins).Length : 0;
-        TestContext.Progress.WriteLine($"job file swap race: attacker's program ran {won} of {Tries} times; "
+        TestContext.Progress.WriteLine($"job file swap race: attacker's program ran {won} of {tries} times; "
             + string.Join("; ", outcomes.Select(o => $"{o.Value} x {o.Key}")));
         won.Should().Be(0);
-        outcomes.Should().ContainKey("refused as untrusted").WhoseValue.Should().Be(Tries, "a folder nobody owns is on the path of every try");
+        outcomes.Should().ContainKey("refused as untrusted").WhoseValue.Should().Be(tries, "a folder nobody owns is on the path of every try");
     }
 
     private static void Chown(string path, int uid)

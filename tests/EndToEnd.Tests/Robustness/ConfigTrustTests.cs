@@ -163,7 +163,7 @@ public class ConfigTrustTests
     public void A_writable_job_file_can_neither_read_nor_write_files_through_the_log_check()
     {
         var (dir, _, _) = Lab();
-        using var _d = dir;
+        using var d = dir;
         var secret = dir.File("secret/shadow", "root:$6$SECRETHASH:19000:0:99999:7:::\n");
         File.SetUnixFileMode(secret, UnixFileMode.UserRead);
         var victim = dir.File("victim/important", "keep me\n");

@@ -21,14 +21,14 @@ public class SecretTests
     /// <summary>Stand-ins that repeat every secret they were given, bare and as assignments, then fail in their own way.</summary>
     private static IEnumerable<(string Name, string Body)> StandIns()
     {
-        const string Echo = "echo \"ERROR: cannot connect to $*: password $PASSPHRASE / $FTP_PASSWORD rejected\" >&2\n"
+        const string echo = "echo \"ERROR: cannot connect to $*: password $PASSPHRASE / $FTP_PASSWORD rejected\" >&2\n"
                             + "echo \"PASSPHRASE=$PASSPHRASE FTP_PASSWORD='$FTP_PASSWORD'\" >&2\n";
-        yield return ("fails", $"#!/bin/sh\n{Echo}exit 1\n");
-        yield return ("backend-fails", $"#!/bin/sh\n{Echo}exit 50\n");
-        yield return ("lock", $"#!/bin/sh\n{Echo}echo 'Another duplicity instance is already running' >&2\nexit 23\n");
-        yield return ("garbage-log", $"#!/bin/sh\n{Echo}for a; do last=$a; done\nfor a; do case $a in --log-file=*) f=${{a#--log-file=}};; esac; done\n"
+        yield return ("fails", $"#!/bin/sh\n{echo}exit 1\n");
+        yield return ("backend-fails", $"#!/bin/sh\n{echo}exit 50\n");
+        yield return ("lock", $"#!/bin/sh\n{echo}echo 'Another duplicity instance is already running' >&2\nexit 23\n");
+        yield return ("garbage-log", $"#!/bin/sh\n{echo}for a; do last=$a; done\nfor a; do case $a in --log-file=*) f=${{a#--log-file=}};; esac; done\n"
                                      + "printf 'INFO 3\\n. %s %s %s\\nchain-complete\\n full nonsense\\n' \"$last\" \"$PASSPHRASE\" \"$FTP_PASSWORD\" > \"$f\"\nexit 0\n");
-        yield return ("hangs", $"#!/bin/sh\n{Echo}exec /bin/sleep 30\n");
+        yield return ("hangs", $"#!/bin/sh\n{echo}exec /bin/sleep 30\n");
     }
 
     private static void NoSecrets(string what, string text)

@@ -194,10 +194,10 @@ public class StateDirTrapTests
         using var attacker = new Process { StartInfo = new ProcessStartInfo("/usr/bin/setpriv", [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", "/bin/sh", "-c", script]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true } };
         attacker.Start();
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
-        const int Rounds = 60;
+        const int rounds = 60;
         try
         {
-            for (var i = 0; i < Rounds; i++)
+            for (var i = 0; i < rounds; i++)
             {
                 if (i % 10 == 0) File.AppendAllText(_log, Success);
                 foreach (var r in new[]
@@ -217,7 +217,7 @@ public class StateDirTrapTests
             attacker.Kill();
             attacker.WaitForExit();
         }
-        TestContext.Progress.WriteLine($"state-dir races: {Rounds * 3} root checks: " + string.Join("; ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}")));
+        TestContext.Progress.WriteLine($"state-dir races: {rounds * 3} root checks: " + string.Join("; ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}")));
         VictimsUntouched(secret);
         NothingOfRoots();
         outcomes.Keys.Should().NotContain(k => k.Contains("internal error", StringComparison.Ordinal));

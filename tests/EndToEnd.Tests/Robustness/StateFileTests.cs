@@ -29,8 +29,8 @@ public class StateFileTests
         var state = Path.Combine(dir.Path, "state", "log.state");
         var rng = new Random(42);
         var killedWhileRunning = 0;
-        const int Iterations = 150;
-        for (var i = 0; i < Iterations; i++)
+        const int iterations = 150;
+        for (var i = 0; i < iterations; i++)
         {
             File.AppendAllText(log, Success);
             using var cts = new CancellationTokenSource();
@@ -45,7 +45,7 @@ public class StateFileTests
             try { task.Task.Wait(TimeSpan.FromSeconds(20)); } catch (AggregateException) { }
             if (i > 0 || File.Exists(state)) Valid(state, $"iteration {i}");
         }
-        TestContext.Progress.WriteLine($"state file: {Iterations} iterations, {killedWhileRunning} killed while running");
+        TestContext.Progress.WriteLine($"state file: {iterations} iterations, {killedWhileRunning} killed while running");
         killedWhileRunning.Should().BeGreaterThan(10, "the kills must land while the check runs");
         // After all that, a normal run reads only what is new: nothing, and reports it without a state problem.
         var r = Checks.Run(Checks.Log, ["-l", log, "--scope", "new", "--state-file", state, "--now", Now, "-v"]);
