@@ -32,45 +32,15 @@ public sealed class DiagnosticLog
     /// <summary>Verbose (trace) events are kept (-vvv or --debug-log).</summary>
     public bool IsVerbose { get; }
 
-    public void Debug<T0>(string template, T0 a0)
-    {
-        if (IsDebug) _logger.Debug(template, a0);
-    }
+    public void Debug<T0>(string template, T0 a0) { if (IsDebug) _logger.Debug(template, a0); }
+    public void Debug<T0, T1>(string template, T0 a0, T1 a1) { if (IsDebug) _logger.Debug(template, a0, a1); }
+    public void Debug<T0, T1, T2>(string template, T0 a0, T1 a1, T2 a2) { if (IsDebug) _logger.Debug(template, a0, a1, a2); }
+    public void Debug(string template, params object?[] values) { if (IsDebug) _logger.Debug(template, values); }
 
-    public void Debug<T0, T1>(string template, T0 a0, T1 a1)
-    {
-        if (IsDebug) _logger.Debug(template, a0, a1);
-    }
-
-    public void Debug<T0, T1, T2>(string template, T0 a0, T1 a1, T2 a2)
-    {
-        if (IsDebug) _logger.Debug(template, a0, a1, a2);
-    }
-
-    public void Debug(string template, params object?[] values)
-    {
-        if (IsDebug) _logger.Debug(template, values);
-    }
-
-    public void Verbose<T0>(string template, T0 a0)
-    {
-        if (IsVerbose) _logger.Verbose(template, a0);
-    }
-
-    public void Verbose<T0, T1>(string template, T0 a0, T1 a1)
-    {
-        if (IsVerbose) _logger.Verbose(template, a0, a1);
-    }
-
-    public void Verbose<T0, T1, T2>(string template, T0 a0, T1 a1, T2 a2)
-    {
-        if (IsVerbose) _logger.Verbose(template, a0, a1, a2);
-    }
-
-    public void Verbose(string template, params object?[] values)
-    {
-        if (IsVerbose) _logger.Verbose(template, values);
-    }
+    public void Verbose<T0>(string template, T0 a0) { if (IsVerbose) _logger.Verbose(template, a0); }
+    public void Verbose<T0, T1>(string template, T0 a0, T1 a1) { if (IsVerbose) _logger.Verbose(template, a0, a1); }
+    public void Verbose<T0, T1, T2>(string template, T0 a0, T1 a1, T2 a2) { if (IsVerbose) _logger.Verbose(template, a0, a1, a2); }
+    public void Verbose(string template, params object?[] values) { if (IsVerbose) _logger.Verbose(template, values); }
 
     /// <summary>A failure with its exception (the stack trace is shown at -vvv only).</summary>
     public void Error(Exception exception, string message) => _logger.Error(exception, message);

@@ -11,15 +11,7 @@ public sealed class PluginContext
     private string _stage = "starting";
 
     internal PluginContext(ParsedOptions options, DateTimeOffset now, int verbosity, DiagnosticLog log, SecretMasker masker, CancellationToken cancellation, TimeSpan timeout)
-    {
-        Options = options;
-        Now = now;
-        Verbosity = verbosity;
-        Log = log;
-        Secrets = masker;
-        Cancellation = cancellation;
-        Timeout = timeout;
-    }
+        => (Options, Now, Verbosity, Log, Secrets, Cancellation, Timeout) = (options, now, verbosity, log, masker, cancellation, timeout);
 
     public ParsedOptions Options { get; }
 

@@ -104,12 +104,10 @@ internal static class NativeMethods
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(32)] public ulong Inode;
         [FieldOffset(40)] public ulong Size;
-        [FieldOffset(96)] public long ChangedSec;
-        [FieldOffset(104)] public uint ChangedNsec;
-        [FieldOffset(112)] public long ModifiedSec;
-        [FieldOffset(120)] public uint ModifiedNsec;
-        [FieldOffset(136)] public uint DeviceMajor;
-        [FieldOffset(140)] public uint DeviceMinor;
+        // A timestamp is seconds and nanoseconds, a device major and minor: each pair on one line.
+        [FieldOffset(96)] public long ChangedSec; [FieldOffset(104)] public uint ChangedNsec;
+        [FieldOffset(112)] public long ModifiedSec; [FieldOffset(120)] public uint ModifiedNsec;
+        [FieldOffset(136)] public uint DeviceMajor; [FieldOffset(140)] public uint DeviceMinor;
     }
 
     [StructLayout(LayoutKind.Sequential)]
